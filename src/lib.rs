@@ -7,4 +7,5 @@
 //! from disk; [`sample`] renders a synthetic take in that layout; [`geometry`] holds the
 //! camera model and the hand skeleton every stage shares.
 
+pub mod dataset;
 pub mod geometry;
