@@ -1,11 +1,19 @@
 //! SHARP Viewer: real-time egocentric 3D hand pose and action recognition.
 //!
 //! A frame travels through the modules in this order:
-//! [`source`] (H2O take, webcam, video) -> depth ([`infer`]) -> range masking ([`mask`])
-//! -> pose and action ([`infer`]) -> the viewer ([`ui`]). [`pipeline`] owns the threads
-//! and channels that carry frames between those stages; [`dataset`] reads the H2O layout
-//! from disk; [`sample`] renders a synthetic take in that layout; [`geometry`] holds the
-//! camera model and the hand skeleton every stage shares.
+//! [`source`] (H2O take, later webcam and video) -> range masking ([`mask`]) -> the
+//! viewer ([`ui`]). [`pipeline`] owns the threads and channels that carry frames between
+//! those stages; [`dataset`] reads the H2O layout from disk; [`sample`] renders a
+//! synthetic take in that layout; [`geometry`] holds the camera model and the hand
+//! skeleton every stage shares; [`viz`] draws colour maps and overlays headlessly;
+//! [`cli`] is the command line.
 
+pub mod cli;
 pub mod dataset;
 pub mod geometry;
+pub mod mask;
+pub mod pipeline;
+pub mod sample;
+pub mod source;
+pub mod ui;
+pub mod viz;

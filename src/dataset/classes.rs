@@ -121,7 +121,10 @@ mod tests {
             let verb = verb_of_action(id).expect("every action starts with a verb");
             let name = action_name(id).expect("in range");
             let object = &name[VERB_NAMES[verb as usize].len() + 1..];
-            assert!(OBJECT_NAMES.contains(&object), "{name}: unknown object {object}");
+            assert!(
+                OBJECT_NAMES.contains(&object),
+                "{name}: unknown object {object}"
+            );
         }
         assert_eq!(verb_of_action(23), Some(5));
         assert_eq!(verb_of_action(0), Some(0));

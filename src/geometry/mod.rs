@@ -5,5 +5,5 @@ mod skeleton;
 
 pub use intrinsics::{CameraIntrinsics, H2O_FRAME_HEIGHT, H2O_FRAME_WIDTH};
 pub use skeleton::{
-    Hand, HandJoints, JOINTS_PER_HAND, JOINT_NAMES, SKELETON_BONES, TwoHands, finger_of_joint,
+    Hand, HandJoints, JOINT_NAMES, JOINTS_PER_HAND, SKELETON_BONES, TwoHands, finger_of_joint,
 };

@@ -1,0 +1,109 @@
+//! What travels between the UI, the source thread and the worker.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use image::RgbImage;
+
+use crate::mask::{DepthRange, DepthUnit};
+use crate::sample::SampleOptions;
+use crate::source::{Frame, SourceInfo};
+
+/// Which source to open.
+#[derive(Clone, Debug)]
+pub enum SourceSpec {
+    /// An H2O take folder (or its `cam4`).
+    Take(PathBuf),
+    /// The generated sample in `dir`: generated first when it is not there yet.
+    Sample {
+        /// Where the sample dataset lives.
+        dir: PathBuf,
+        /// How to generate it.
+        options: SampleOptions,
+    },
+}
+
+/// How the worker masks frames.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MaskSettings {
+    /// Which depth map decides (its unit says how to read the range).
+    pub depth: DepthUnit,
+    /// Kept range; `None` turns masking off.
+    pub range: Option<DepthRange>,
+}
+
+/// A processing stage whose time is measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// Reading and decoding the frame.
+    Read,
+    /// Range masking.
+    Mask,
+    /// Colour-mapping the depth for display.
+    DepthView,
+}
+
+impl Stage {
+    /// Label in the readout.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Read => "read",
+            Stage::Mask => "mask",
+            Stage::DepthView => "depth view",
+        }
+    }
+}
+
+/// A request for the frame at a timeline position, stamped so latency can be measured.
+#[derive(Clone, Copy, Debug)]
+pub struct Seek {
+    /// Timeline position.
+    pub position: usize,
+    /// When the UI asked for it.
+    pub requested: Instant,
+}
+
+/// Everything the panels show for one frame.
+#[derive(Clone, Debug)]
+pub struct FrameResult {
+    /// The frame as read, with its ground truth.
+    pub frame: Frame,
+    /// The masked frame.
+    pub masked: Arc<RgbImage>,
+    /// Fraction of pixels the mask kept.
+    pub kept_fraction: f32,
+    /// Colour-mapped depth for display, when the frame has depth.
+    pub depth_view: Option<Arc<RgbImage>>,
+    /// The settings the mask was made with.
+    pub mask: MaskSettings,
+    /// Time per stage.
+    pub timings: Vec<(Stage, Duration)>,
+    /// From the UI's request to the result being ready.
+    pub latency: Duration,
+    /// Problems with this frame, one message each.
+    pub problems: Vec<String>,
+}
+
+/// Notices from the pipeline to the UI.
+#[derive(Clone, Debug)]
+pub enum PipelineEvent {
+    /// The sample generator is running.
+    Generating {
+        /// Frames written so far.
+        done: usize,
+        /// Frames to write.
+        total: usize,
+    },
+    /// A source opened.
+    Opened(Box<SourceInfo>),
+    /// A source could not be opened; the previous one (if any) stays.
+    OpenFailed(String),
+    /// A frame could not be read.
+    FrameFailed {
+        /// Timeline position.
+        position: usize,
+        /// What went wrong.
+        message: String,
+    },
+}

@@ -1,0 +1,115 @@
+//! Threads and channels that carry frames from the source through processing to the UI.
+//!
+//! source thread --(latest frame)--> worker --(latest result)--> UI.
+//! The UI sends commands and polls for results; it never waits on either thread.
+
+mod latest;
+mod messages;
+mod source_thread;
+mod worker;
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use crossbeam_channel::{Receiver, Sender};
+
+pub use latest::{LatestReceiver, LatestSender, latest};
+pub use messages::{FrameResult, MaskSettings, PipelineEvent, Seek, SourceSpec, Stage};
+
+use source_thread::SourceCommand;
+use worker::WorkerCommand;
+
+/// Called by the threads whenever the UI has something new to show.
+pub type Repaint = Arc<dyn Fn() + Send + Sync>;
+
+/// The running pipeline, owned by the UI. Dropping it stops and joins the threads.
+pub struct Pipeline {
+    source_commands: Option<Sender<SourceCommand>>,
+    worker_commands: Option<Sender<WorkerCommand>>,
+    results: LatestReceiver<FrameResult>,
+    events: Receiver<PipelineEvent>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Pipeline {
+    /// Starts the source and worker threads. `repaint` wakes the UI.
+    pub fn spawn(initial_mask: MaskSettings, repaint: Repaint) -> std::io::Result<Self> {
+        let (source_tx, source_rx) = crossbeam_channel::unbounded();
+        let (worker_tx, worker_rx) = crossbeam_channel::unbounded();
+        let (events_tx, events_rx) = crossbeam_channel::unbounded();
+        let (frames_tx, frames_rx) = latest();
+        let (results_tx, results_rx) = latest();
+        let source_repaint = Arc::clone(&repaint);
+        let source = std::thread::Builder::new()
+            .name("sharp-source".into())
+            .spawn(move || source_thread::run(source_rx, frames_tx, events_tx, source_repaint))?;
+        let worker = std::thread::Builder::new()
+            .name("sharp-worker".into())
+            .spawn(move || worker::run(frames_rx, worker_rx, results_tx, initial_mask, repaint))?;
+        Ok(Self {
+            source_commands: Some(source_tx),
+            worker_commands: Some(worker_tx),
+            results: results_rx,
+            events: events_rx,
+            threads: vec![source, worker],
+        })
+    }
+
+    /// Opens a source; the answer arrives as an event.
+    pub fn open(&self, spec: SourceSpec) {
+        self.send_source(SourceCommand::Open(spec));
+    }
+
+    /// Asks for the frame at `position`.
+    pub fn seek(&self, position: usize) {
+        self.send_source(SourceCommand::Seek(Seek {
+            position,
+            requested: Instant::now(),
+        }));
+    }
+
+    /// Changes the mask; the current frame is re-masked at once.
+    pub fn set_mask(&self, settings: MaskSettings) {
+        if let Some(sender) = &self.worker_commands
+            && sender.send(WorkerCommand::SetMask(settings)).is_err()
+        {
+            tracing::error!("the worker thread has stopped");
+        }
+    }
+
+    /// The newest result, if one arrived since the last call.
+    pub fn try_result(&self) -> Option<FrameResult> {
+        self.results.try_recv()
+    }
+
+    /// Events since the last call.
+    pub fn events(&self) -> Vec<PipelineEvent> {
+        self.events.try_iter().collect()
+    }
+
+    /// How many results were replaced before the UI read them.
+    pub fn dropped_results(&self) -> u64 {
+        self.results.replaced_count()
+    }
+
+    fn send_source(&self, command: SourceCommand) {
+        if let Some(sender) = &self.source_commands
+            && sender.send(command).is_err()
+        {
+            tracing::error!("the source thread has stopped");
+        }
+    }
+}
+
+impl Drop for Pipeline {
+    fn drop(&mut self) {
+        self.source_commands.take();
+        self.worker_commands.take();
+        for thread in self.threads.drain(..) {
+            if thread.join().is_err() {
+                tracing::error!("a pipeline thread panicked");
+            }
+        }
+    }
+}

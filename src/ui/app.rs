@@ -1,0 +1,431 @@
+//! The viewer application: owns the pipeline, reacts to input, lays out the panels.
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use egui::{Align2, Color32, FontId, Key, Rect, RichText, Ui, pos2, vec2};
+
+use super::controls::{display_controls, mask_controls, source_details, timing_readout};
+use super::image_panel::{image_panel, split_title};
+use super::overlay::draw_hands_2d;
+use super::playback::Playback;
+use super::settings::{STORAGE_KEY, ViewerSettings};
+use super::skeleton_view::{SkeletonScene, skeleton_view};
+use super::stats::PipelineStats;
+use super::textures::PanelTextures;
+use super::timeline::{TimelineRequest, timeline};
+use crate::dataset::classes::action_name;
+use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, SourceSpec};
+use crate::source::SourceInfo;
+
+/// How many past problem messages the side panel keeps.
+const MESSAGE_LOG: usize = 50;
+
+/// What the viewer opens at start.
+#[derive(Clone, Debug)]
+pub struct LaunchOptions {
+    /// The source to open.
+    pub source: SourceSpec,
+    /// Timeline position to show first.
+    pub start_position: usize,
+}
+
+/// What the viewer is doing, for the status line.
+#[derive(Clone, Debug, PartialEq)]
+enum Status {
+    Opening,
+    Generating { done: usize, total: usize },
+    Ready,
+    Failed(String),
+}
+
+/// The SHARP Viewer window.
+pub struct ViewerApp {
+    pipeline: Pipeline,
+    settings: ViewerSettings,
+    source: Option<SourceInfo>,
+    playback: Playback,
+    result: Option<FrameResult>,
+    textures: PanelTextures,
+    stats: PipelineStats,
+    status: Status,
+    messages: VecDeque<String>,
+    start_position: usize,
+}
+
+impl ViewerApp {
+    /// Creates the app, restoring saved settings, and starts opening the source.
+    pub fn new(cc: &eframe::CreationContext<'_>, launch: LaunchOptions) -> std::io::Result<Self> {
+        let settings: ViewerSettings = cc
+            .storage
+            .and_then(|storage| eframe::get_value(storage, STORAGE_KEY))
+            .unwrap_or_default();
+        let ctx = cc.egui_ctx.clone();
+        let pipeline = Pipeline::spawn(
+            settings.mask_settings(),
+            std::sync::Arc::new(move || ctx.request_repaint()),
+        )?;
+        pipeline.open(launch.source);
+        Ok(Self {
+            pipeline,
+            settings,
+            source: None,
+            playback: Playback::new(0, 30.0),
+            result: None,
+            textures: PanelTextures::default(),
+            stats: PipelineStats::default(),
+            status: Status::Opening,
+            messages: VecDeque::new(),
+            start_position: launch.start_position,
+        })
+    }
+
+    /// The newest result shown, if any (for tests).
+    pub fn current_result(&self) -> Option<&FrameResult> {
+        self.result.as_ref()
+    }
+
+    /// The open source, if any (for tests).
+    pub fn source(&self) -> Option<&SourceInfo> {
+        self.source.as_ref()
+    }
+
+    /// The persisted settings.
+    pub fn settings_mut(&mut self) -> &mut ViewerSettings {
+        &mut self.settings
+    }
+
+    /// Sends the current mask settings to the worker (after changing them from outside).
+    pub fn apply_mask_settings(&self) {
+        self.pipeline.set_mask(self.settings.mask_settings());
+    }
+
+    fn log(&mut self, message: String) {
+        if self.messages.len() == MESSAGE_LOG {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(message);
+    }
+
+    fn poll_pipeline(&mut self, ctx: &egui::Context) {
+        for event in self.pipeline.events() {
+            match event {
+                PipelineEvent::Generating { done, total } => {
+                    self.status = Status::Generating { done, total }
+                }
+                PipelineEvent::Opened(info) => {
+                    self.playback = Playback::new(info.frame_count, info.fps);
+                    self.playback.seek(self.start_position, Instant::now());
+                    self.start_position = 0;
+                    self.pipeline.seek(self.playback.position());
+                    self.source = Some(*info);
+                    self.status = Status::Ready;
+                }
+                PipelineEvent::OpenFailed(message) => {
+                    self.status = Status::Failed(message.clone());
+                    self.log(message);
+                }
+                PipelineEvent::FrameFailed { message, .. } => self.log(message),
+            }
+        }
+        if let Some(result) = self.pipeline.try_result() {
+            self.stats.record_result(&result, Instant::now());
+            self.textures.update(ctx, &result);
+            self.result = Some(result);
+        }
+    }
+
+    fn handle_keys(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() || self.source.is_none() {
+            return;
+        }
+        let second = self.playback.fps().round() as i64;
+        let requests: Vec<TimelineRequest> = ctx.input(|input| {
+            let step = if input.modifiers.shift { second } else { 1 };
+            let mut requests = Vec::new();
+            if input.key_pressed(Key::Space) {
+                requests.push(TimelineRequest::TogglePlay);
+            }
+            if input.key_pressed(Key::ArrowRight) {
+                requests.push(TimelineRequest::Step(step));
+            }
+            if input.key_pressed(Key::ArrowLeft) {
+                requests.push(TimelineRequest::Step(-step));
+            }
+            if input.key_pressed(Key::Home) {
+                requests.push(TimelineRequest::Seek(0));
+            }
+            if input.key_pressed(Key::End) {
+                requests.push(TimelineRequest::Seek(usize::MAX));
+            }
+            requests
+        });
+        self.apply_timeline(requests);
+    }
+
+    fn apply_timeline(&mut self, requests: Vec<TimelineRequest>) {
+        let now = Instant::now();
+        for request in requests {
+            let before = self.playback.position();
+            match request {
+                TimelineRequest::TogglePlay => self.playback.toggle(now),
+                TimelineRequest::Step(delta) => self.playback.step(delta),
+                TimelineRequest::Seek(position) => self.playback.seek(position, now),
+                TimelineRequest::SpeedChanged => self.playback.rebase(now),
+            }
+            if self.playback.position() != before || matches!(request, TimelineRequest::Seek(_)) {
+                self.pipeline.seek(self.playback.position());
+            }
+        }
+    }
+
+    fn top_bar(&mut self, ui: &mut Ui) {
+        egui::Panel::top("top-bar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.menu_button("File", |ui| {
+                    if ui.button("Open take folder…").clicked() {
+                        ui.close();
+                        if let Some(path) = rfd::FileDialog::new()
+                            .set_title("Open an H2O take")
+                            .pick_folder()
+                        {
+                            self.status = Status::Opening;
+                            self.pipeline.open(SourceSpec::Take(path));
+                        }
+                    }
+                    if ui.button("Quit").clicked() {
+                        ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+                    }
+                });
+                ui.separator();
+                ui.strong("SHARP Viewer");
+                if let Some(source) = &self.source {
+                    ui.label(&source.name);
+                    if source.synthetic {
+                        ui.label(
+                            RichText::new(" SYNTHETIC SAMPLE ")
+                                .color(Color32::BLACK)
+                                .background_color(Color32::from_rgb(250, 200, 60)),
+                        )
+                        .on_hover_text(
+                            "procedurally generated by sharp-viewer make-sample: not real H2O data",
+                        );
+                    }
+                }
+                ui.with_layout(
+                    egui::Layout::right_to_left(egui::Align::Center),
+                    |ui| match &self.status {
+                        Status::Opening => {
+                            ui.spinner();
+                            ui.label("opening…");
+                        }
+                        Status::Generating { done, total } => {
+                            ui.add(
+                                egui::ProgressBar::new(*done as f32 / (*total).max(1) as f32)
+                                    .desired_width(160.0)
+                                    .show_percentage(),
+                            );
+                            ui.label("generating the synthetic sample");
+                        }
+                        Status::Failed(message) => {
+                            ui.colored_label(ui.visuals().error_fg_color, message);
+                        }
+                        Status::Ready => {}
+                    },
+                );
+            });
+        });
+    }
+
+    fn side_panel(&mut self, ui: &mut Ui) {
+        egui::Panel::left("controls")
+            .default_size(270.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    if mask_controls(ui, &mut self.settings, self.result.as_ref()) {
+                        self.pipeline.set_mask(self.settings.mask_settings());
+                    }
+                    ui.separator();
+                    display_controls(ui, &mut self.settings);
+                    ui.separator();
+                    timing_readout(ui, &self.stats, self.pipeline.dropped_results());
+                    ui.separator();
+                    let mut messages: Vec<String> = self.messages.iter().cloned().collect();
+                    if let Some(result) = &self.result {
+                        messages.extend(result.problems.iter().cloned());
+                    }
+                    source_details(ui, self.source.as_ref(), &messages);
+                });
+            });
+    }
+
+    fn bottom_bar(&mut self, ui: &mut Ui) {
+        egui::Panel::bottom("timeline").show(ui, |ui| {
+            ui.add_space(4.0);
+            let labels = self
+                .source
+                .as_ref()
+                .map(|info| info.action_labels.clone())
+                .unwrap_or_default();
+            let requests = timeline(
+                ui,
+                &self.playback,
+                &labels,
+                &mut self.settings.playback_speed,
+                &mut self.settings.loop_playback,
+            );
+            self.apply_timeline(requests);
+            ui.add_space(2.0);
+        });
+    }
+
+    fn central(&mut self, ui: &mut Ui) {
+        egui::CentralPanel::default().show(ui, |ui| {
+            let area = ui.available_rect_before_wrap();
+            let banner = Rect::from_min_size(area.min, vec2(area.width(), 30.0));
+            self.action_banner(ui, banner);
+            let grid = Rect::from_min_max(pos2(area.min.x, banner.max.y + 4.0), area.max);
+            let gap = 6.0;
+            let cell_size = vec2((grid.width() - gap) / 2.0, (grid.height() - gap) / 2.0);
+            let cell = |column: f32, row: f32| {
+                Rect::from_min_size(
+                    grid.min + vec2(column * (cell_size.x + gap), row * (cell_size.y + gap)),
+                    cell_size,
+                )
+            };
+            let intrinsics = self.source.as_ref().map(|info| info.intrinsics);
+            let hands = self
+                .result
+                .as_ref()
+                .and_then(|result| result.frame.annotations.hands);
+            let synthetic = self.source.as_ref().is_some_and(|info| info.synthetic);
+            let tag = if synthetic { " (synthetic)" } else { "" };
+            let show_on_rgb = self.settings.show_2d_skeleton;
+            image_panel(
+                ui,
+                cell(0.0, 0.0),
+                &format!("RGB{tag}"),
+                self.textures.rgb.as_ref(),
+                "no frame yet",
+                |painter, rect| {
+                    if let (true, Some(k), Some(hands)) = (show_on_rgb, intrinsics, hands.as_ref())
+                    {
+                        draw_hands_2d(painter, rect, &k, hands);
+                    }
+                },
+            );
+            let depth_placeholder = if self.source.as_ref().is_some_and(|info| !info.has_depth) {
+                "no depth in this take"
+            } else {
+                "no depth yet"
+            };
+            image_panel(
+                ui,
+                cell(1.0, 0.0),
+                "Depth (GT, mm; near = red)",
+                self.textures.depth.as_ref(),
+                depth_placeholder,
+                |_, _| {},
+            );
+            let masked_title = match self.result.as_ref().map(|result| result.mask) {
+                Some(mask) => match mask.range {
+                    Some(range) => format!(
+                        "Masked: keep {:.0}..{:.0} {}",
+                        range.near,
+                        range.far,
+                        mask.depth.suffix()
+                    ),
+                    None => "Masked: off".to_owned(),
+                },
+                None => "Masked".to_owned(),
+            };
+            let show_on_masked = self.settings.skeleton_on_masked;
+            image_panel(
+                ui,
+                cell(0.0, 1.0),
+                &masked_title,
+                self.textures.masked.as_ref(),
+                "no frame yet",
+                |painter, rect| {
+                    if let (true, Some(k), Some(hands)) =
+                        (show_on_masked, intrinsics, hands.as_ref())
+                    {
+                        draw_hands_2d(painter, rect, &k, hands);
+                    }
+                },
+            );
+            let (title, body) = split_title(cell(1.0, 1.0));
+            ui.painter().text(
+                title.left_center() + vec2(4.0, 0.0),
+                Align2::LEFT_CENTER,
+                "3D skeleton (GT, camera frame)",
+                FontId::proportional(13.0),
+                ui.visuals().strong_text_color(),
+            );
+            let object = self
+                .result
+                .as_ref()
+                .and_then(|result| result.frame.annotations.object);
+            skeleton_view(
+                ui,
+                body,
+                &mut self.settings.camera_3d,
+                SkeletonScene {
+                    hands: hands.as_ref(),
+                    object: object.as_ref(),
+                },
+            );
+        });
+    }
+
+    fn action_banner(&self, ui: &Ui, rect: Rect) {
+        let painter = ui.painter_at(rect);
+        let annotations = self.result.as_ref().map(|result| &result.frame.annotations);
+        let text = match annotations.map(|a| a.action) {
+            Some(Some(0)) => "GT action: background".to_owned(),
+            Some(Some(id)) => format!(
+                "GT action: {} ({id})",
+                action_name(id).unwrap_or("unknown id")
+            ),
+            Some(None) => "GT action: no label for this frame".to_owned(),
+            None => String::new(),
+        };
+        painter.text(
+            rect.left_center() + vec2(4.0, 0.0),
+            Align2::LEFT_CENTER,
+            text,
+            FontId::proportional(20.0),
+            ui.visuals().strong_text_color(),
+        );
+    }
+}
+
+impl eframe::App for ViewerApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let now = Instant::now();
+        self.stats.record_ui_frame(now);
+        self.poll_pipeline(&ctx);
+        self.handle_keys(&ctx);
+        if self.playback.advance(
+            now,
+            self.settings.playback_speed,
+            self.settings.loop_playback,
+        ) {
+            self.pipeline.seek(self.playback.position());
+        }
+        self.top_bar(ui);
+        self.bottom_bar(ui);
+        self.side_panel(ui);
+        self.central(ui);
+        if self.playback.is_playing()
+            || matches!(self.status, Status::Opening | Status::Generating { .. })
+        {
+            ctx.request_repaint();
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, STORAGE_KEY, &self.settings);
+    }
+}

@@ -1,0 +1,140 @@
+//! The side panel: masking controls, display options, timings and problems.
+
+use egui::{RichText, Ui};
+
+use super::range_slider::{range_fields, range_slider};
+use super::settings::ViewerSettings;
+use super::stats::PipelineStats;
+use crate::mask::{DepthUnit, RangePreset};
+use crate::pipeline::FrameResult;
+use crate::source::SourceInfo;
+
+/// Shows the masking controls; returns whether the mask settings changed.
+pub fn mask_controls(
+    ui: &mut Ui,
+    settings: &mut ViewerSettings,
+    result: Option<&FrameResult>,
+) -> bool {
+    let before = settings.mask_settings();
+    ui.heading("Depth range");
+    ui.checkbox(&mut settings.masking_enabled, "mask the frame");
+    ui.horizontal(|ui| {
+        ui.label("depth:");
+        ui.selectable_value(&mut settings.mask_depth, DepthUnit::Millimetres, "GT (mm)")
+            .on_hover_text("oracle masking with the sensor's depth");
+        ui.selectable_value(&mut settings.mask_depth, DepthUnit::InverseDepth8, "pseudo")
+            .on_hover_text("SHARP: 8-bit inverse depth from the depth network (bigger is nearer)");
+    });
+    let unit = settings.mask_depth;
+    let max = unit.max_value();
+    let width = ui.available_width().min(260.0);
+    ui.add_enabled_ui(settings.masking_enabled, |ui| {
+        range_slider(ui, settings.active_range_mut(), 0.0, max, width);
+        range_fields(ui, settings.active_range_mut(), 0.0, max, unit.suffix());
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("presets:");
+        for preset in RangePreset::ALL {
+            if ui.button(preset.label()).clicked() {
+                settings.apply_preset(preset);
+            }
+        }
+    });
+    if let Some(result) = result {
+        ui.label(format!(
+            "kept {:.1}% of the pixels",
+            result.kept_fraction * 100.0
+        ));
+    }
+    settings.mask_settings() != before
+}
+
+/// Shows display toggles.
+pub fn display_controls(ui: &mut Ui, settings: &mut ViewerSettings) {
+    ui.heading("Display");
+    ui.checkbox(&mut settings.show_2d_skeleton, "2D skeleton on RGB");
+    ui.checkbox(
+        &mut settings.skeleton_on_masked,
+        "2D skeleton on masked frame",
+    );
+    if ui.button("reset 3D view").clicked() {
+        settings.camera_3d = Default::default();
+    }
+}
+
+/// Shows the frame rate and per-stage latency readout.
+pub fn timing_readout(ui: &mut Ui, stats: &PipelineStats, dropped: u64) {
+    ui.heading("Speed");
+    let fps = |value: Option<f32>| value.map_or("-".to_owned(), |v| format!("{v:.1}"));
+    ui.monospace(format!("UI       {:>6} fps", fps(stats.ui_fps())));
+    ui.monospace(format!("pipeline {:>6} fps", fps(stats.result_fps())));
+    egui::Grid::new("stage-timings")
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label(RichText::new("stage").strong());
+            ui.label(RichText::new("median").strong());
+            ui.label(RichText::new("p90").strong());
+            ui.end_row();
+            for (stage, summary) in stats.stages() {
+                ui.label(stage.label());
+                ui.monospace(format!("{:6.1} ms", summary.median.as_secs_f64() * 1e3));
+                ui.monospace(format!("{:6.1} ms", summary.p90.as_secs_f64() * 1e3));
+                ui.end_row();
+            }
+            if let Some(latency) = stats.latency() {
+                ui.label("end to end");
+                ui.monospace(format!("{:6.1} ms", latency.median.as_secs_f64() * 1e3));
+                ui.monospace(format!("{:6.1} ms", latency.p90.as_secs_f64() * 1e3));
+                ui.end_row();
+            }
+        });
+    ui.weak(format!("{dropped} stale result(s) skipped"));
+}
+
+/// Shows what is known about the source and the problems met.
+pub fn source_details(ui: &mut Ui, source: Option<&SourceInfo>, messages: &[String]) {
+    ui.heading("Source");
+    match source {
+        Some(info) => {
+            ui.label(&info.name);
+            ui.weak(format!("{} frames at {} fps", info.frame_count, info.fps));
+            let k = info.intrinsics;
+            ui.weak(format!("intrinsics: {}", info.intrinsics_origin))
+                .on_hover_text(format!(
+                    "fx {} fy {} cx {} cy {} ({}x{})",
+                    k.fx, k.fy, k.cx, k.cy, k.width, k.height
+                ));
+            if !info.has_depth {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    "no ground-truth depth in this take",
+                );
+            }
+        }
+        None => {
+            ui.weak("nothing open");
+        }
+    }
+    let problems: Vec<&String> = source
+        .map(|info| info.problems.iter())
+        .into_iter()
+        .flatten()
+        .chain(messages)
+        .collect();
+    if !problems.is_empty() {
+        egui::CollapsingHeader::new(
+            RichText::new(format!("{} problem(s)", problems.len()))
+                .color(ui.visuals().warn_fg_color),
+        )
+        .id_salt("problems")
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .show(ui, |ui| {
+                    for problem in problems {
+                        ui.label(RichText::new(problem).small());
+                    }
+                });
+        });
+    }
+}

@@ -1,0 +1,38 @@
+//! The eframe/egui viewer: panels, timeline, controls. Processing lives in
+//! [`crate::pipeline`]; this module only shows results and sends commands.
+
+mod app;
+mod controls;
+mod image_panel;
+mod overlay;
+mod palette;
+mod playback;
+mod range_slider;
+mod settings;
+mod skeleton_view;
+mod stats;
+mod textures;
+mod timeline;
+
+pub use app::{LaunchOptions, ViewerApp};
+pub use playback::Playback;
+pub use settings::ViewerSettings;
+pub use skeleton_view::OrbitCamera;
+pub use stats::{PipelineStats, Summary, summarize};
+
+/// Opens the viewer window and runs it until it is closed.
+pub fn run_viewer(launch: LaunchOptions) -> Result<(), eframe::Error> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("SHARP Viewer")
+            .with_inner_size([1400.0, 860.0])
+            .with_min_inner_size([900.0, 600.0]),
+        renderer: eframe::Renderer::Wgpu,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "sharp-viewer",
+        options,
+        Box::new(move |cc| Ok(Box::new(ViewerApp::new(cc, launch)?))),
+    )
+}

@@ -1,0 +1,123 @@
+//! Viewer settings that persist across runs (through eframe's storage).
+
+use serde::{Deserialize, Serialize};
+
+use super::skeleton_view::OrbitCamera;
+use crate::mask::{DepthRange, DepthUnit, RangePreset};
+use crate::pipeline::MaskSettings;
+
+/// Key under which the settings are stored.
+pub const STORAGE_KEY: &str = "sharp-viewer-settings";
+
+/// Everything the user sets that should survive a restart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ViewerSettings {
+    /// Whether range masking is on.
+    pub masking_enabled: bool,
+    /// Which depth map drives the mask.
+    pub mask_depth: DepthUnit,
+    /// Kept range for ground-truth depth (mm).
+    pub range_mm: DepthRange,
+    /// Kept range for 8-bit pseudo-depth.
+    pub range_inverse8: DepthRange,
+    /// Draw the 2D skeleton over the RGB panel.
+    pub show_2d_skeleton: bool,
+    /// Draw the skeleton over the masked panel too.
+    pub skeleton_on_masked: bool,
+    /// Playback speed factor.
+    pub playback_speed: f32,
+    /// Start again at the end of the take.
+    pub loop_playback: bool,
+    /// The 3D view's camera.
+    pub camera_3d: OrbitCamera,
+}
+
+impl Default for ViewerSettings {
+    fn default() -> Self {
+        Self {
+            masking_enabled: true,
+            mask_depth: DepthUnit::Millimetres,
+            range_mm: RangePreset::OracleGroundTruth.range(DepthUnit::Millimetres),
+            range_inverse8: RangePreset::Sharp120.range(DepthUnit::InverseDepth8),
+            show_2d_skeleton: true,
+            skeleton_on_masked: false,
+            playback_speed: 1.0,
+            loop_playback: true,
+            camera_3d: OrbitCamera::default(),
+        }
+    }
+}
+
+impl ViewerSettings {
+    /// The range for the depth map currently driving the mask.
+    pub fn active_range(&self) -> DepthRange {
+        match self.mask_depth {
+            DepthUnit::Millimetres => self.range_mm,
+            DepthUnit::InverseDepth8 => self.range_inverse8,
+        }
+    }
+
+    /// Mutable access to the range for the depth map currently driving the mask.
+    pub fn active_range_mut(&mut self) -> &mut DepthRange {
+        match self.mask_depth {
+            DepthUnit::Millimetres => &mut self.range_mm,
+            DepthUnit::InverseDepth8 => &mut self.range_inverse8,
+        }
+    }
+
+    /// Applies a preset: switches the depth map it belongs to and sets its range.
+    pub fn apply_preset(&mut self, preset: RangePreset) {
+        match preset.unit() {
+            Some(unit) => {
+                self.masking_enabled = true;
+                self.mask_depth = unit;
+                *self.active_range_mut() = preset.range(unit);
+            }
+            None => self.masking_enabled = false,
+        }
+    }
+
+    /// What the worker needs to mask.
+    pub fn mask_settings(&self) -> MaskSettings {
+        MaskSettings {
+            depth: self.mask_depth,
+            range: self.masking_enabled.then(|| self.active_range()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_switch_the_depth_map_and_range() {
+        let mut settings = ViewerSettings::default();
+        settings.apply_preset(RangePreset::Sharp120);
+        assert_eq!(settings.mask_depth, DepthUnit::InverseDepth8);
+        assert_eq!(
+            settings.mask_settings().range,
+            Some(DepthRange::new(120.0, 255.0))
+        );
+        settings.apply_preset(RangePreset::Off);
+        assert_eq!(settings.mask_settings().range, None);
+    }
+
+    #[test]
+    fn settings_round_trip_through_serde_and_tolerate_missing_fields() {
+        let settings = ViewerSettings {
+            playback_speed: 0.5,
+            ..ViewerSettings::default()
+        };
+        let text = serde_json::to_string(&settings).expect("serialise");
+        assert_eq!(
+            serde_json::from_str::<ViewerSettings>(&text).expect("parse"),
+            settings
+        );
+        let partial: ViewerSettings =
+            serde_json::from_str(r#"{"playback_speed": 2.0}"#).expect("parse");
+        assert_eq!(partial.playback_speed, 2.0);
+        assert!(partial.masking_enabled);
+    }
+}

@@ -1,0 +1,193 @@
+//! The 3D view: hands and object in camera space, seen by an orbiting virtual camera.
+
+use egui::{Color32, Painter, Pos2, Rect, Response, Sense, Stroke, Ui, pos2};
+use glam::{Mat4, Vec3};
+use serde::{Deserialize, Serialize};
+
+use super::palette::{OBJECT_COLOR, joint_color};
+use crate::dataset::annotations::ObjectPose;
+use crate::geometry::{SKELETON_BONES, TwoHands};
+
+/// An orbit camera around a target point in the recording camera's frame (metres;
+/// x right, y down, z forward). Yaw and pitch 0 look from the recording camera.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrbitCamera {
+    /// Rotation about the vertical axis, radians.
+    pub yaw: f32,
+    /// Rotation above (positive) or below the target, radians.
+    pub pitch: f32,
+    /// Distance from the target, metres.
+    pub distance: f32,
+    /// The point orbited, metres.
+    pub target: [f32; 3],
+}
+
+impl Default for OrbitCamera {
+    fn default() -> Self {
+        Self {
+            yaw: 0.5,
+            pitch: 0.35,
+            distance: 0.75,
+            target: [0.0, 0.1, 0.5],
+        }
+    }
+}
+
+impl OrbitCamera {
+    /// Vertical field of view.
+    const FOV_Y: f32 = 0.9;
+
+    /// The eye position.
+    pub fn eye(&self) -> Vec3 {
+        let (sin_yaw, cos_yaw) = self.yaw.sin_cos();
+        let (sin_pitch, cos_pitch) = self.pitch.sin_cos();
+        // At yaw = pitch = 0 the eye sits behind the target, at the recording camera's side.
+        let offset = Vec3::new(sin_yaw * cos_pitch, -sin_pitch, -cos_yaw * cos_pitch);
+        Vec3::from(self.target) + offset * self.distance
+    }
+
+    /// World (recording-camera frame) to clip space for a viewport of `aspect`.
+    pub fn view_projection(&self, aspect: f32) -> Mat4 {
+        let view =
+            glam::camera::rh::view::look_at_mat4(self.eye(), Vec3::from(self.target), Vec3::NEG_Y);
+        let projection =
+            glam::camera::rh::proj::directx::perspective(Self::FOV_Y, aspect.max(0.01), 0.01, 20.0);
+        projection * view
+    }
+
+    /// Applies a drag (orbit) and a scroll (zoom) in points.
+    pub fn handle_input(&mut self, drag: egui::Vec2, scroll: f32) {
+        self.yaw -= drag.x * 0.01;
+        self.pitch = (self.pitch + drag.y * 0.01).clamp(-1.5, 1.5);
+        self.distance = (self.distance * (-scroll * 0.002).exp()).clamp(0.1, 10.0);
+    }
+}
+
+/// What the 3D view shows.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SkeletonScene<'a> {
+    /// Ground-truth hands, metres.
+    pub hands: Option<&'a TwoHands>,
+    /// Ground-truth object.
+    pub object: Option<&'a ObjectPose>,
+}
+
+/// Shows the 3D view in `rect`; drag orbits, scroll zooms, double-click resets.
+pub fn skeleton_view(
+    ui: &mut Ui,
+    rect: Rect,
+    camera: &mut OrbitCamera,
+    scene: SkeletonScene<'_>,
+) -> Response {
+    let response = ui.allocate_rect(rect, Sense::click_and_drag());
+    if response.dragged() {
+        camera.handle_input(response.drag_delta(), 0.0);
+    }
+    if response.hovered() {
+        let scroll = ui.input(|input| input.smooth_scroll_delta.y);
+        if scroll != 0.0 {
+            camera.handle_input(egui::Vec2::ZERO, scroll);
+        }
+    }
+    if response.double_clicked() {
+        *camera = OrbitCamera::default();
+    }
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, Color32::from_gray(24));
+    let view_projection = camera.view_projection(rect.width() / rect.height().max(1.0));
+    let project = |point: Vec3| -> Option<Pos2> {
+        let clip = view_projection * point.extend(1.0);
+        (clip.w > 1e-4).then(|| {
+            let ndc = clip.truncate() / clip.w;
+            pos2(
+                rect.center().x + ndc.x * rect.width() / 2.0,
+                rect.center().y - ndc.y * rect.height() / 2.0,
+            )
+        })
+    };
+    draw_recording_camera(&painter, &project);
+    if let Some(object) = scene.object {
+        for point in object.points {
+            if let Some(screen) = project(point) {
+                painter.circle_filled(screen, 2.5, OBJECT_COLOR);
+            }
+        }
+    }
+    if let Some(hands) = scene.hands {
+        for (hand, joints) in hands.present() {
+            let points: Vec<Option<Pos2>> = joints.iter().map(|joint| project(*joint)).collect();
+            for (parent, child) in SKELETON_BONES {
+                if let (Some(a), Some(b)) = (points[parent], points[child]) {
+                    painter.line_segment([a, b], Stroke::new(2.5, joint_color(hand, child)));
+                }
+            }
+            for (joint, point) in points.iter().enumerate() {
+                if let Some(point) = point {
+                    painter.circle_filled(*point, 3.0, joint_color(hand, joint));
+                }
+            }
+        }
+    }
+    response.on_hover_text("drag to orbit, scroll to zoom, double-click to reset")
+}
+
+/// Draws the recording camera as a small frustum at the origin looking along +z.
+fn draw_recording_camera(painter: &Painter, project: &impl Fn(Vec3) -> Option<Pos2>) {
+    let stroke = Stroke::new(1.0, Color32::from_gray(150));
+    let apex = Vec3::ZERO;
+    let corners = [
+        Vec3::new(-0.08, -0.045, 0.1),
+        Vec3::new(0.08, -0.045, 0.1),
+        Vec3::new(0.08, 0.045, 0.1),
+        Vec3::new(-0.08, 0.045, 0.1),
+    ];
+    for (index, corner) in corners.iter().enumerate() {
+        let next = corners[(index + 1) % corners.len()];
+        for (a, b) in [(apex, *corner), (*corner, next)] {
+            if let (Some(a), Some(b)) = (project(a), project(b)) {
+                painter.line_segment([a, b], stroke);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_target_projects_to_the_centre() {
+        let camera = OrbitCamera::default();
+        let clip = camera.view_projection(16.0 / 9.0) * Vec3::from(camera.target).extend(1.0);
+        let ndc = clip.truncate() / clip.w;
+        assert!(ndc.x.abs() < 1e-5 && ndc.y.abs() < 1e-5, "{ndc}");
+    }
+
+    #[test]
+    fn at_zero_yaw_and_pitch_up_in_the_recording_frame_is_up_on_screen() {
+        let camera = OrbitCamera {
+            yaw: 0.0,
+            pitch: 0.0,
+            ..OrbitCamera::default()
+        };
+        let vp = camera.view_projection(1.0);
+        let target = Vec3::from(camera.target);
+        let above = vp * (target + Vec3::new(0.0, -0.1, 0.0)).extend(1.0);
+        let right = vp * (target + Vec3::new(0.1, 0.0, 0.0)).extend(1.0);
+        assert!(
+            above.y / above.w > 0.0,
+            "recording-frame -y must be screen up"
+        );
+        assert!(
+            right.x / right.w > 0.0,
+            "recording-frame +x must be screen right"
+        );
+    }
+
+    #[test]
+    fn zoom_and_pitch_stay_bounded() {
+        let mut camera = OrbitCamera::default();
+        camera.handle_input(egui::vec2(0.0, 1e6), -1e6);
+        assert!(camera.pitch <= 1.5 && camera.distance <= 10.0);
+    }
+}

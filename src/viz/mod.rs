@@ -1,0 +1,6 @@
+//! Headless drawing shared by the viewer and figure export: colour maps and overlays
+//! drawn into plain images, with no GUI types.
+
+mod colormap;
+
+pub use colormap::{DepthColormap, turbo};
