@@ -26,12 +26,13 @@ pub struct CameraIntrinsics {
 }
 
 impl CameraIntrinsics {
-    /// The single matrix the SHARP code uses for every H2O `cam4` take.
+    /// The single matrix the SHARP code uses for every H2O `cam4` take (its full
+    /// precision values, rounded to f32).
     pub const H2O_CAM4_DEFAULT: Self = Self {
-        fx: 636.659_3,
-        fy: 636.252,
-        cx: 635.283_9,
-        cy: 366.874,
+        fx: 636.659_301_757_812_5,
+        fy: 636.251_953_125,
+        cx: 635.283_881_879_317,
+        cy: 366.874_035_349_697_8,
         width: H2O_FRAME_WIDTH,
         height: H2O_FRAME_HEIGHT,
     };
