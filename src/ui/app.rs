@@ -248,8 +248,10 @@ impl ViewerApp {
                     ui.separator();
                     display_controls(ui, &mut self.settings);
                     ui.separator();
-                    timing_readout(ui, &self.stats, self.pipeline.dropped_results());
-                    ui.separator();
+                    if self.settings.show_speed_readout {
+                        timing_readout(ui, &self.stats, self.pipeline.dropped_results());
+                        ui.separator();
+                    }
                     let mut messages: Vec<String> = self.messages.iter().cloned().collect();
                     if let Some(result) = &self.result {
                         messages.extend(result.problems.iter().cloned());

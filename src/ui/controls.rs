@@ -57,6 +57,7 @@ pub fn display_controls(ui: &mut Ui, settings: &mut ViewerSettings) {
         &mut settings.skeleton_on_masked,
         "2D skeleton on masked frame",
     );
+    ui.checkbox(&mut settings.show_speed_readout, "speed readout");
     if ui.button("reset 3D view").clicked() {
         settings.camera_3d = Default::default();
     }

@@ -25,6 +25,8 @@ pub struct ViewerSettings {
     pub show_2d_skeleton: bool,
     /// Draw the skeleton over the masked panel too.
     pub skeleton_on_masked: bool,
+    /// Show the frame-rate and latency readout.
+    pub show_speed_readout: bool,
     /// Playback speed factor.
     pub playback_speed: f32,
     /// Start again at the end of the take.
@@ -42,6 +44,7 @@ impl Default for ViewerSettings {
             range_inverse8: RangePreset::Sharp120.range(DepthUnit::InverseDepth8),
             show_2d_skeleton: true,
             skeleton_on_masked: false,
+            show_speed_readout: true,
             playback_speed: 1.0,
             loop_playback: true,
             camera_3d: OrbitCamera::default(),

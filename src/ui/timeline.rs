@@ -29,7 +29,7 @@ pub fn timeline(
 ) -> Vec<TimelineRequest> {
     let mut requests = Vec::new();
     ui.horizontal(|ui| {
-        if ui.button("⏮").on_hover_text("first frame (Home)").clicked() {
+        if ui.button("|<").on_hover_text("first frame (Home)").clicked() {
             requests.push(TimelineRequest::Seek(0));
         }
         if ui
@@ -39,7 +39,7 @@ pub fn timeline(
         {
             requests.push(TimelineRequest::Step(-1));
         }
-        let play_label = if playback.is_playing() { "⏸" } else { "▶" };
+        let play_label = if playback.is_playing() { "Pause" } else { "Play" };
         if ui
             .button(play_label)
             .on_hover_text("play / pause (Space)")
@@ -54,7 +54,7 @@ pub fn timeline(
         {
             requests.push(TimelineRequest::Step(1));
         }
-        if ui.button("⏭").on_hover_text("last frame (End)").clicked() {
+        if ui.button(">|").on_hover_text("last frame (End)").clicked() {
             requests.push(TimelineRequest::Seek(
                 playback.frame_count().saturating_sub(1),
             ));
