@@ -9,3 +9,4 @@
 
 pub mod dataset;
 pub mod geometry;
+pub mod sample;
