@@ -282,25 +282,34 @@ impl Key {
     }
 }
 
-/// The grasp in the object frame: palm on the object's near (-y) face with the back of
-/// the hand towards the subject, fingers up along the face (hooked over the top when the
-/// object is short enough), the little finger round the +x edge, the thumb flat.
-/// `open` = 1 gives the open hand just before contact.
+/// The grasp in the object frame: the palm against the near (-y) right (+x) vertical
+/// edge, turned so that the back of the hand faces the subject and the right, fingers up
+/// and hooked over the top edge (when the object is short enough), the thumb flat across
+/// the near face and the little finger along the +x face. Every joint stays outside the
+/// box and in view of the head camera. `open` = 1 gives the open hand before contact.
 fn grip(half: Vec3, open: f32) -> HandPose {
     // Wrist to the middle finger's PIP joint; the wrist sits low enough for that joint to
     // reach just over the top edge, but not lower than 3 cm above the object's bottom.
     const REACH: f32 = 0.135;
+    // Distance from the joints' centre plane to the palm surface.
+    const PALM_OFFSET: f32 = 0.021;
+    let turn = 38f32.to_radians();
+    let into_object = Vec3::new(-turn.sin(), turn.cos(), 0.0);
+    let forward = Vec3::Z;
+    let thumb_side = (-into_object).cross(forward);
     let wrist_height = (2.0 * half.z + 0.005 - REACH).max(0.03);
-    let wrist = Vec3::new(0.008, -half.y - 0.021, -half.z + wrist_height);
-    let wrist = wrist + Vec3::new(0.02, -0.05, 0.01) * open;
+    let edge = Vec3::new(half.x, -half.y, -half.z + wrist_height);
+    let wrist = edge - into_object * (PALM_OFFSET + 0.05 * open)
+        + thumb_side * 0.012
+        + Vec3::Z * (0.01 * open);
     let over_the_top = wrist_height + REACH > 2.0 * half.z - 0.01;
     let (closed, knuckle) = if over_the_top {
         ([-0.6, 0.50, 0.55, 0.50, 0.40], 0.1)
     } else {
-        ([-0.6, 0.04, 0.04, 0.06, 0.30], 1.0)
+        ([-0.6, 0.04, 0.04, 0.06, 0.10], 1.0)
     };
     let opened = [-0.2, 0.10, 0.10, 0.12, 0.15];
-    let mut pose = HandPose::facing(wrist, Vec3::new(0.12, 0.0, 1.0), -Vec3::Y, closed);
+    let mut pose = HandPose::facing(wrist, forward, -into_object, closed);
     for (f, o) in pose.flex.iter_mut().zip(opened) {
         *f += (o - *f) * open;
     }

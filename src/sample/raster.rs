@@ -519,6 +519,89 @@ impl RayTable {
     }
 
     /// Conservative pixel rectangle `(u0, u1, v0, v1)` (end exclusive) that contains the
+    /// projection of a shape, or `None` when it is entirely off screen or behind. Tighter
+    /// than its bounding sphere for boxes (projected corners) and capsules (both ends).
+    fn shape_rect(&self, shape: &Shape) -> Option<(usize, usize, usize, usize)> {
+        match *shape {
+            Shape::Cuboid {
+                center,
+                rotation,
+                half,
+            } => {
+                let corners = super::object_box::box_points(half);
+                let corners = corners[..8].iter().map(|c| center + rotation * *c);
+                self.hull_rect(corners)
+                    .unwrap_or_else(|| self.screen_rect(center, half.length()))
+            }
+            Shape::Capsule { a, b, radius } => {
+                let ra = self.screen_rect(a, radius);
+                let rb = self.screen_rect(b, radius);
+                match (ra, rb) {
+                    (Some(ra), Some(rb)) => Some((
+                        ra.0.min(rb.0),
+                        ra.1.max(rb.1),
+                        ra.2.min(rb.2),
+                        ra.3.max(rb.3),
+                    )),
+                    _ => {
+                        let (c, r) = shape.bounding_sphere();
+                        self.screen_rect(c, r)
+                    }
+                }
+            }
+            _ => {
+                let (c, r) = shape.bounding_sphere();
+                self.screen_rect(c, r)
+            }
+        }
+    }
+
+    /// Pixel rectangle around the projections of points whose convex hull is the shape
+    /// (`Some(None)` when off screen), or `None` when any of them is too close to or behind
+    /// the camera and this method cannot tell.
+    #[allow(clippy::option_option)]
+    fn hull_rect(
+        &self,
+        points: impl Iterator<Item = Vec3>,
+    ) -> Option<Option<(usize, usize, usize, usize)>> {
+        let k = &self.intrinsics;
+        let (mut u_min, mut u_max) = (f32::INFINITY, f32::NEG_INFINITY);
+        let (mut v_min, mut v_max) = (f32::INFINITY, f32::NEG_INFINITY);
+        for p in points {
+            if p.z <= 0.02 {
+                return None;
+            }
+            let (u, v) = (k.fx * p.x / p.z + k.cx, k.fy * p.y / p.z + k.cy);
+            u_min = u_min.min(u);
+            u_max = u_max.max(u);
+            v_min = v_min.min(v);
+            v_max = v_max.max(v);
+        }
+        Some(self.clamp_rect(u_min, u_max, v_min, v_max))
+    }
+
+    fn clamp_rect(
+        &self,
+        u_min: f32,
+        u_max: f32,
+        v_min: f32,
+        v_max: f32,
+    ) -> Option<(usize, usize, usize, usize)> {
+        let (w, h) = (
+            self.intrinsics.width as usize,
+            self.intrinsics.height as usize,
+        );
+        let clamp = |x: f32, n: usize| (x.max(0.0) as usize).min(n);
+        let rect = (
+            clamp(u_min.floor() - 1.0, w),
+            clamp(u_max.ceil() + 1.0, w),
+            clamp(v_min.floor() - 1.0, h),
+            clamp(v_max.ceil() + 1.0, h),
+        );
+        (rect.0 < rect.1 && rect.2 < rect.3).then_some(rect)
+    }
+
+    /// Conservative pixel rectangle `(u0, u1, v0, v1)` (end exclusive) that contains the
     /// projection of a sphere, or `None` when it is entirely off screen or behind.
     fn screen_rect(&self, center: Vec3, radius: f32) -> Option<(usize, usize, usize, usize)> {
         let k = &self.intrinsics;
@@ -539,14 +622,7 @@ impl RayTable {
         };
         let (u_min, u_max) = bound(center.x, k.fx, k.cx);
         let (v_min, v_max) = bound(center.y, k.fy, k.cy);
-        let clamp = |x: f32, n: usize| (x.max(0.0) as usize).min(n);
-        let rect = (
-            clamp(u_min.floor() - 1.0, w),
-            clamp(u_max.ceil() + 1.0, w),
-            clamp(v_min.floor() - 1.0, h),
-            clamp(v_max.ceil() + 1.0, h),
-        );
-        (rect.0 < rect.1 && rect.2 < rect.3).then_some(rect)
+        self.clamp_rect(u_min, u_max, v_min, v_max)
     }
 }
 
@@ -594,10 +670,7 @@ pub fn render(primitives: &[Primitive], settings: &RenderSettings) -> Rendered {
     let (width, height) = (k.width as usize, k.height as usize);
     let rects: Vec<_> = primitives
         .iter()
-        .map(|p| {
-            let (c, r) = p.shape.bounding_sphere();
-            settings.rays.screen_rect(c, r)
-        })
+        .map(|p| settings.rays.shape_rect(&p.shape))
         .collect();
 
     let mut rgb = vec![0u8; width * height * 3];
@@ -802,6 +875,41 @@ mod tests {
             assert!(px.y >= v0 as f32 && px.y <= v1 as f32);
         }
         assert_eq!(rays.screen_rect(Vec3::new(0.0, 0.0, -1.0), 0.1), None);
+    }
+
+    #[test]
+    fn shape_rects_contain_the_rendered_pixels() {
+        let k = CameraIntrinsics::H2O_CAM4_DEFAULT.scaled_to(320, 180);
+        let rays = RayTable::new(&k);
+        let shapes = [
+            Shape::Cuboid {
+                center: Vec3::new(0.1, 0.05, 0.8),
+                rotation: Mat3::from_rotation_y(0.4) * Mat3::from_rotation_x(0.3),
+                half: Vec3::new(0.1, 0.05, 0.2),
+            },
+            Shape::Capsule {
+                a: Vec3::new(-0.2, 0.1, 0.5),
+                b: Vec3::new(0.3, -0.1, 0.9),
+                radius: 0.03,
+            },
+        ];
+        for shape in shapes {
+            let (u0, u1, v0, v1) = rays.shape_rect(&shape).unwrap();
+            for v in 0..180 {
+                for u in 0..320 {
+                    if shape
+                        .intersect(Vec3::ZERO, rays.dirs[v * 320 + u])
+                        .is_some()
+                    {
+                        assert!((u0..u1).contains(&u) && (v0..v1).contains(&v), "{shape:?}");
+                    }
+                }
+            }
+            assert!(
+                (u1 - u0) * (v1 - v0) < 320 * 180 / 2,
+                "{shape:?}: rect too loose"
+            );
+        }
     }
 
     #[test]
