@@ -258,6 +258,15 @@ fn check_hand_projection(root: &Path, takes: usize) {
                 } else {
                     is_right_skin
                 };
+                let own_pixels = (0..H)
+                    .step_by(2)
+                    .flat_map(|v| (0..W).step_by(2).map(move |u| (u, v)))
+                    .filter(|&(u, v)| own_skin(image.rgb(u, v)))
+                    .count();
+                assert!(
+                    own_pixels > 200,
+                    "take {take} frame {frame}: hand {hand} not drawn"
+                );
                 for joint in block[1..].chunks(3) {
                     let p = [joint[0], joint[1], joint[2]];
                     assert!((0.25..0.8).contains(&p[2]), "joint depth {} m", p[2]);

@@ -324,19 +324,19 @@ fn right_hand(script: &TakeScript, s: f32, object_to_world: &Affine3A) -> HandPo
         Vec3::new(0.17, 0.32, 0.07),
         Vec3::new(-0.25, 1.0, 0.02),
         Vec3::new(-0.35, -0.2, 1.0),
-        [0.0, 0.04, 0.05, 0.06, 0.07],
+        [-0.5, 0.04, 0.05, 0.06, 0.07],
     );
     let rest_b = HandPose::facing(
         Vec3::new(0.15, 0.34, 0.085),
         Vec3::new(-0.35, 1.0, 0.05),
         Vec3::new(-0.40, -0.2, 1.0),
-        [-0.1, 0.03, 0.04, 0.05, 0.06],
+        [-0.5, 0.03, 0.04, 0.05, 0.06],
     );
     let rest_end = HandPose::facing(
         Vec3::new(0.18, 0.31, 0.075),
         Vec3::new(-0.2, 1.0, 0.02),
         Vec3::new(-0.3, -0.2, 1.0),
-        [0.0, 0.05, 0.06, 0.07, 0.08],
+        [-0.5, 0.05, 0.06, 0.07, 0.08],
     );
     let keys: [(f32, Key); 8] = [
         (0.0, Key::Free(rest_a)),
@@ -364,13 +364,13 @@ fn left_hand(s: f32) -> Option<HandPose> {
         Vec3::new(-0.24, 0.22, 0.12),
         Vec3::new(0.1, 1.0, 0.2),
         Vec3::new(0.2, -0.3, 1.0),
-        [0.0, 0.06, 0.07, 0.08, 0.09],
+        [-0.5, 0.06, 0.07, 0.08, 0.09],
     );
     let steady = HandPose::facing(
-        Vec3::new(-0.40, 0.27, 0.058),
-        Vec3::new(0.3, 1.0, -0.10),
+        Vec3::new(-0.40, 0.27, 0.068),
+        Vec3::new(0.3, 1.0, -0.07),
         Vec3::new(0.35, -0.15, 1.0),
-        [-0.5, 0.08, 0.09, 0.10, 0.12],
+        [-0.9, 0.08, 0.09, 0.10, 0.12],
     );
     let t = smoothstep((s - LEFT_ENTERS) / (0.30 - LEFT_ENTERS));
     let mut pose = entry.lerp(&steady, t);
@@ -401,6 +401,41 @@ mod tests {
                 .filter(|&f| frame_state(&script, f, frames).left.is_none())
                 .count();
             assert!(absent >= 1 && absent < frames / 2, "{frames}: {absent}");
+        }
+    }
+
+    #[test]
+    fn hands_stay_in_view_within_reach_and_out_of_the_object() {
+        use crate::geometry::{CameraIntrinsics, Hand};
+        use crate::sample::hand_model::JOINT_RADII;
+        let k = CameraIntrinsics::H2O_CAM4_DEFAULT;
+        for take in 0..3 {
+            let script = TakeScript::for_take(take);
+            let half = script.object.half_extents();
+            for frames in [MIN_FRAMES, 90] {
+                for frame in 0..frames {
+                    let state = frame_state(&script, frame, frames);
+                    let to_camera = state.camera_to_world.inverse();
+                    let to_object = state.object_to_world.inverse();
+                    let hands = [(Hand::Left, state.left), (Hand::Right, Some(state.right))];
+                    for (hand, pose) in hands {
+                        let Some(pose) = pose else { continue };
+                        for (j, joint) in pose.joints(hand).iter().enumerate() {
+                            let at = format!("take {take} frame {frame}/{frames} {hand:?} {j}");
+                            let p = to_camera.transform_point3(*joint);
+                            assert!((0.3..0.75).contains(&p.z), "{at}: {} m away", p.z);
+                            let px = k.project(p).unwrap();
+                            assert!(
+                                px.x > 5.0 && px.y > 5.0 && px.x < 1275.0 && px.y < 715.0,
+                                "{at}: at {px}"
+                            );
+                            assert!(joint.z >= TABLE_TOP + JOINT_RADII[j] * 0.9, "{at}: {joint}");
+                            let q = to_object.transform_point3(*joint).abs();
+                            assert!(q.x > half.x || q.y > half.y || q.z > half.z, "{at}");
+                        }
+                    }
+                }
+            }
         }
     }
 

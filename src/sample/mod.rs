@@ -8,6 +8,11 @@
 //! and the split files at the root. A [`SAMPLE_MARKER_FILE`] at the root says the data is
 //! synthetic.
 //!
+//! Per frame, `obj_pose` holds the object class id and 21 points of the object's 3D box in
+//! the order documented in [`box_points`] (8 corners, centre, 12 edge midpoints), and
+//! `obj_pose_rt` the class id and the object-to-camera matrix that maps those canonical
+//! points to the written ones.
+//!
 //! Output is deterministic: the same options give byte-identical files (no clock, no
 //! unseeded randomness). Generation is atomic: everything is written into a sibling
 //! `ROOT.partial-<pid>` folder that is renamed to `ROOT` only once complete.

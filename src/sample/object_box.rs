@@ -30,7 +30,9 @@ pub const BOX_EDGES: [(usize, usize); 12] = [
     (3, 7),
 ];
 
-/// The 21 box points of a box with half extents `half`, in the object frame.
+/// The 21 box points of a box with half extents `half`, in the object frame, in the order
+/// described in the module documentation: corners `0..8` (bit 0 of the index = +x, bit 1
+/// = +y, bit 2 = +z), the centre at `8`, then the midpoints of [`BOX_EDGES`] at `9..21`.
 pub fn box_points(half: Vec3) -> [Vec3; OBJECT_POINT_COUNT] {
     let mut points = [Vec3::ZERO; OBJECT_POINT_COUNT];
     for (i, corner) in points.iter_mut().take(8).enumerate() {
