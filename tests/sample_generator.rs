@@ -9,7 +9,7 @@ use sharp_viewer::dataset::classes::verb_of_action;
 use sharp_viewer::geometry::CameraIntrinsics;
 use sharp_viewer::sample::{
     BOX_EDGES, SAMPLE_MARKER_FILE, SampleError, SampleOptions, SampleProgress, generate_sample,
-    read_marker,
+    is_complete_sample, read_marker,
 };
 
 const W: usize = 1280;
@@ -522,6 +522,7 @@ fn check_marker(root: &Path, frames: usize, takes: usize) {
     assert!(root.join(SAMPLE_MARKER_FILE).is_file());
     let marker = read_marker(root).unwrap().expect("marker present");
     assert!(marker.synthetic);
+    assert!(is_complete_sample(root));
     assert_eq!(marker.options, SampleOptions { frames, takes });
     assert_eq!(marker.takes.len(), takes);
 }
@@ -673,6 +674,7 @@ fn rejects_options_it_cannot_honour() {
 fn read_marker_is_none_for_real_data() {
     let dir = tempfile::tempdir().unwrap();
     assert!(read_marker(dir.path()).unwrap().is_none());
+    assert!(!is_complete_sample(dir.path()));
     fs::write(dir.path().join(SAMPLE_MARKER_FILE), "not json").unwrap();
     assert!(matches!(
         read_marker(dir.path()),

@@ -248,6 +248,12 @@ pub fn read_marker(root: &Path) -> Result<Option<SampleMarker>, SampleError> {
         .map_err(|source| SampleError::Marker { path, source })
 }
 
+/// Whether `dir` holds a finished synthetic sample (its marker is present and readable).
+/// Generation is atomic, so a marked root is complete.
+pub fn is_complete_sample(dir: &Path) -> bool {
+    matches!(read_marker(dir), Ok(Some(marker)) if marker.synthetic)
+}
+
 fn worker_threads() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
