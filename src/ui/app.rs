@@ -3,10 +3,10 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use egui::{Align2, Color32, FontId, Key, Rect, RichText, Ui, pos2, vec2};
+use egui::{Color32, Key, Rect, RichText, Ui, pos2, vec2};
 
 use super::controls::{display_controls, mask_controls, source_details, timing_readout};
-use super::image_panel::{image_panel, split_title};
+use super::image_panel::{image_panel, panel_title, split_title, text_in};
 use super::overlay::draw_hands_2d;
 use super::playback::Playback;
 use super::settings::{STORAGE_KEY, ViewerSettings};
@@ -357,13 +357,7 @@ impl ViewerApp {
                 },
             );
             let (title, body) = split_title(cell(1.0, 1.0));
-            ui.painter().text(
-                title.left_center() + vec2(4.0, 0.0),
-                Align2::LEFT_CENTER,
-                "3D skeleton (GT, camera frame)",
-                FontId::proportional(13.0),
-                ui.visuals().strong_text_color(),
-            );
+            panel_title(ui, title, "3D skeleton (GT, camera frame)");
             let object = self
                 .result
                 .as_ref()
@@ -380,8 +374,7 @@ impl ViewerApp {
         });
     }
 
-    fn action_banner(&self, ui: &Ui, rect: Rect) {
-        let painter = ui.painter_at(rect);
+    fn action_banner(&self, ui: &mut Ui, rect: Rect) {
         let annotations = self.result.as_ref().map(|result| &result.frame.annotations);
         let text = match annotations.map(|a| a.action) {
             Some(Some(0)) => "GT action: background".to_owned(),
@@ -392,13 +385,7 @@ impl ViewerApp {
             Some(None) => "GT action: no label for this frame".to_owned(),
             None => String::new(),
         };
-        painter.text(
-            rect.left_center() + vec2(4.0, 0.0),
-            Align2::LEFT_CENTER,
-            text,
-            FontId::proportional(20.0),
-            ui.visuals().strong_text_color(),
-        );
+        text_in(ui, rect, RichText::new(text).size(20.0).strong());
     }
 }
 

@@ -1,6 +1,9 @@
 //! A titled panel showing one image, fitted to its cell with the aspect kept.
 
-use egui::{Align2, Color32, FontId, Painter, Rect, TextureHandle, Ui, pos2, vec2};
+use egui::{
+    Align, Align2, Color32, FontId, Label, Layout, Painter, Rect, RichText, TextureHandle, Ui, UiBuilder,
+    pos2, vec2,
+};
 
 /// Height of a panel's title strip.
 pub const TITLE_HEIGHT: f32 = 18.0;
@@ -18,13 +21,7 @@ pub fn image_panel(
 ) {
     let painter = ui.painter_at(cell);
     let (title_rect, body) = split_title(cell);
-    painter.text(
-        title_rect.left_center() + vec2(4.0, 0.0),
-        Align2::LEFT_CENTER,
-        title,
-        FontId::proportional(13.0),
-        ui.visuals().strong_text_color(),
-    );
+    panel_title(ui, title_rect, title);
     painter.rect_filled(body, 2.0, Color32::from_gray(16));
     match texture {
         Some(texture) => {
@@ -47,6 +44,22 @@ pub fn image_panel(
             );
         }
     }
+}
+
+/// Shows `title` as a label (so screen readers and UI tests find it) in a title strip.
+pub fn panel_title(ui: &mut Ui, title_rect: Rect, title: &str) {
+    text_in(ui, title_rect, RichText::new(title).strong());
+}
+
+/// Shows `text` as a left-aligned, single-line label inside `rect`.
+pub fn text_in(ui: &mut Ui, rect: Rect, text: RichText) {
+    let inner = rect.shrink2(vec2(4.0, 0.0));
+    ui.scope_builder(
+        UiBuilder::new()
+            .max_rect(inner)
+            .layout(Layout::left_to_right(Align::Center)),
+        |ui| ui.add(Label::new(text).truncate()),
+    );
 }
 
 /// Splits a cell into its title strip and body.
