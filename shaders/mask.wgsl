@@ -1,0 +1,123 @@
+// Depth-range masking of an RGB8 frame (SHARP spec section 3), integer-exact.
+//
+// One invocation writes one u32 word of the masked frame (4 of its bytes). The frame
+// and depth maps arrive as raw bytes packed little-endian into u32 words. The depth at
+// each frame pixel is sampled with the integer tables the CPU computed
+// (src/mask/coeffs), so the result equals the CPU reference bit for bit:
+//   mode 0: 8-bit inverse depth, OpenCV INTER_LINEAR fixed point,
+//   mode 1: 8-bit inverse depth, OpenCV's INTER_AREA path for an exact factor-2 shrink,
+//   mode 2: uint16 millimetres, nearest neighbour (tables hold the source index).
+
+struct Params {
+    frame_width: u32,
+    frame_bytes: u32,
+    depth_width: u32,
+    mode: u32,
+    keep_lo: u32,
+    keep_hi: u32,
+    drop_zero: u32,
+    words: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> frame: array<u32>;
+@group(0) @binding(2) var<storage, read> depth: array<u32>;
+// Per frame column: (source index 0, source index 1, weight 0, weight 1).
+@group(0) @binding(3) var<storage, read> x_table: array<vec4<u32>>;
+// Per frame row: the same for rows.
+@group(0) @binding(4) var<storage, read> y_table: array<vec4<u32>>;
+@group(0) @binding(5) var<storage, read_write> masked: array<u32>;
+@group(0) @binding(6) var<storage, read_write> kept_total: atomic<u32>;
+
+var<workgroup> kept_in_group: atomic<u32>;
+
+const WORKGROUP: u32 = 256u;
+
+fn depth_u8(index: u32) -> u32 {
+    return (depth[index >> 2u] >> ((index & 3u) * 8u)) & 0xffu;
+}
+
+fn depth_u16(index: u32) -> u32 {
+    return (depth[index >> 1u] >> ((index & 1u) * 16u)) & 0xffffu;
+}
+
+// OpenCV's horizontal pass for one source row: S[x0] * a0 + S[x1] * a1 (exact).
+fn cv2_row(row: u32, column: vec4<u32>) -> u32 {
+    let base = row * params.depth_width;
+    return depth_u8(base + column.x) * column.z + depth_u8(base + column.y) * column.w;
+}
+
+fn depth_at(x: u32, y: u32) -> u32 {
+    let column = x_table[x];
+    let row = y_table[y];
+    switch params.mode {
+        case 0u: {
+            let h0 = cv2_row(row.x, column) >> 4u;
+            let h1 = cv2_row(row.y, column) >> 4u;
+            return min((((row.z * h0) >> 16u) + ((row.w * h1) >> 16u) + 2u) >> 2u, 255u);
+        }
+        case 1u: {
+            let top = row.x * params.depth_width;
+            let bottom = row.y * params.depth_width;
+            let sum = depth_u8(top + column.x) + depth_u8(top + column.y)
+                + depth_u8(bottom + column.x) + depth_u8(bottom + column.y);
+            return (sum + 2u) >> 2u;
+        }
+        default: {
+            return depth_u16(row.x * params.depth_width + column.x);
+        }
+    }
+}
+
+fn keeps(value: u32) -> bool {
+    let measured = params.drop_zero == 0u || value != 0u;
+    return measured && params.keep_lo <= value && value <= params.keep_hi;
+}
+
+@compute @workgroup_size(256)
+fn mask_frame(
+    @builtin(workgroup_id) group: vec3<u32>,
+    @builtin(num_workgroups) groups: vec3<u32>,
+    @builtin(local_invocation_index) local: u32,
+) {
+    if local == 0u {
+        atomicStore(&kept_in_group, 0u);
+    }
+    workgroupBarrier();
+    let word = (group.y * groups.x + group.x) * WORKGROUP + local;
+    if word < params.words {
+        var bits = 0u;
+        var kept = 0u;
+        var last_pixel = 0xffffffffu;
+        var last_keep = false;
+        for (var lane = 0u; lane < 4u; lane++) {
+            let byte = word * 4u + lane;
+            if byte >= params.frame_bytes {
+                break;
+            }
+            let pixel = byte / 3u;
+            if pixel != last_pixel {
+                last_pixel = pixel;
+                last_keep = keeps(depth_at(pixel % params.frame_width, pixel / params.frame_width));
+                // Count each pixel once: in the word that holds its first byte.
+                if last_keep && byte % 3u == 0u {
+                    kept += 1u;
+                }
+            }
+            if last_keep {
+                bits |= 0xffu << (lane * 8u);
+            }
+        }
+        masked[word] = frame[word] & bits;
+        if kept != 0u {
+            atomicAdd(&kept_in_group, kept);
+        }
+    }
+    workgroupBarrier();
+    if local == 0u {
+        let total = atomicLoad(&kept_in_group);
+        if total != 0u {
+            atomicAdd(&kept_total, total);
+        }
+    }
+}
