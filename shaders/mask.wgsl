@@ -4,9 +4,11 @@
 // and depth maps arrive as raw bytes packed little-endian into u32 words. The depth at
 // each frame pixel is sampled with the integer tables the CPU computed
 // (src/mask/coeffs), so the result equals the CPU reference bit for bit:
-//   mode 0: 8-bit inverse depth, OpenCV INTER_LINEAR fixed point,
-//   mode 1: 8-bit inverse depth, OpenCV's INTER_AREA path for an exact factor-2 shrink,
-//   mode 2: uint16 millimetres, nearest neighbour (tables hold the source index).
+//   MODE_CV2_LINEAR: 8-bit inverse depth, OpenCV INTER_LINEAR fixed point,
+//   MODE_CV2_AREA2: 8-bit inverse depth, OpenCV's INTER_AREA path for an exact
+//                   factor-2 shrink,
+//   MODE_NEAREST_U16: uint16 millimetres, nearest neighbour (tables hold the source
+//                   index).
 
 struct Params {
     frame_width: u32,
@@ -32,6 +34,9 @@ struct Params {
 var<workgroup> kept_in_group: atomic<u32>;
 
 const WORKGROUP: u32 = 256u;
+const MODE_CV2_LINEAR: u32 = 0u;
+const MODE_CV2_AREA2: u32 = 1u;
+const MODE_NEAREST_U16: u32 = 2u;
 
 fn depth_u8(index: u32) -> u32 {
     return (depth[index >> 2u] >> ((index & 3u) * 8u)) & 0xffu;
@@ -50,23 +55,20 @@ fn cv2_row(row: u32, column: vec4<u32>) -> u32 {
 fn depth_at(x: u32, y: u32) -> u32 {
     let column = x_table[x];
     let row = y_table[y];
-    switch params.mode {
-        case 0u: {
-            let h0 = cv2_row(row.x, column) >> 4u;
-            let h1 = cv2_row(row.y, column) >> 4u;
-            return min((((row.z * h0) >> 16u) + ((row.w * h1) >> 16u) + 2u) >> 2u, 255u);
-        }
-        case 1u: {
-            let top = row.x * params.depth_width;
-            let bottom = row.y * params.depth_width;
-            let sum = depth_u8(top + column.x) + depth_u8(top + column.y)
-                + depth_u8(bottom + column.x) + depth_u8(bottom + column.y);
-            return (sum + 2u) >> 2u;
-        }
-        default: {
-            return depth_u16(row.x * params.depth_width + column.x);
-        }
+    if params.mode == MODE_NEAREST_U16 {
+        return depth_u16(row.x * params.depth_width + column.x);
     }
+    if params.mode == MODE_CV2_AREA2 {
+        let top = row.x * params.depth_width;
+        let bottom = row.y * params.depth_width;
+        let sum = depth_u8(top + column.x) + depth_u8(top + column.y)
+            + depth_u8(bottom + column.x) + depth_u8(bottom + column.y);
+        return (sum + 2u) >> 2u;
+    }
+    // MODE_CV2_LINEAR
+    let h0 = cv2_row(row.x, column) >> 4u;
+    let h1 = cv2_row(row.y, column) >> 4u;
+    return min((((row.z * h0) >> 16u) + ((row.w * h1) >> 16u) + 2u) >> 2u, 255u);
 }
 
 fn keeps(value: u32) -> bool {

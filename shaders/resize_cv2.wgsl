@@ -1,16 +1,13 @@
 // OpenCV 4.8 cv2.resize(INTER_LINEAR) of a packed RGB8 image straight into a normalised
 // 1x3xHxW f32 tensor, integer-exact (the tables come from src/mask/coeffs/cv2.rs).
-// One invocation per tensor element.
 
 struct Params {
     src_width: u32,
     dst_width: u32,
+    // Output pixels: dst_width * dst_height.
     plane: u32,
-    count: u32,
+    // 1 for OpenCV's INTER_AREA path (exact factor-2 shrink).
     area2: u32,
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -24,6 +21,7 @@ struct Params {
 
 const WORKGROUP: u32 = 256u;
 
+// Byte `channel` of source pixel (column, row).
 fn src_u8(row: u32, column: u32, channel: u32) -> u32 {
     let index = (row * params.src_width + column) * 3u + channel;
     return (src[index >> 2u] >> ((index & 3u) * 8u)) & 0xffu;
@@ -34,9 +32,7 @@ fn row_value(row: u32, column: vec4<u32>, channel: u32) -> u32 {
     return src_u8(row, column.x, channel) * column.z + src_u8(row, column.y, channel) * column.w;
 }
 
-fn resized(x: u32, y: u32, channel: u32) -> u32 {
-    let column = x_table[x];
-    let row = y_table[y];
+fn resized(column: vec4<u32>, row: vec4<u32>, channel: u32) -> u32 {
     if params.area2 != 0u {
         let sum = src_u8(row.x, column.x, channel) + src_u8(row.x, column.y, channel)
             + src_u8(row.y, column.x, channel) + src_u8(row.y, column.y, channel);
@@ -47,18 +43,21 @@ fn resized(x: u32, y: u32, channel: u32) -> u32 {
     return min((((row.z * h0) >> 16u) + ((row.w * h1) >> 16u) + 2u) >> 2u, 255u);
 }
 
+// One invocation per output pixel: its three channels share the table reads.
 @compute @workgroup_size(256)
 fn cv2_linear_tensor(
     @builtin(workgroup_id) group: vec3<u32>,
     @builtin(num_workgroups) groups: vec3<u32>,
     @builtin(local_invocation_index) local: u32,
 ) {
-    let index = (group.y * groups.x + group.x) * WORKGROUP + local;
-    if index >= params.count {
+    let pixel = (group.y * groups.x + group.x) * WORKGROUP + local;
+    if pixel >= params.plane {
         return;
     }
-    let channel = index / params.plane;
-    let rest = index % params.plane;
-    let value = resized(rest % params.dst_width, rest / params.dst_width, channel);
-    tensor[index] = table[channel * 256u + value];
+    let column = x_table[pixel % params.dst_width];
+    let row = y_table[pixel / params.dst_width];
+    for (var channel = 0u; channel < 3u; channel++) {
+        let value = resized(column, row, channel);
+        tensor[channel * params.plane + pixel] = table[channel * 256u + value];
+    }
 }

@@ -1,19 +1,21 @@
 // Pillow 9.3 Image.resize (BICUBIC / BILINEAR) of a packed RGB8 image into a normalised
 // 1x3xHxW f32 tensor, integer-exact, in Pillow's two passes: horizontal into a uint8
 // intermediate (stored one value per u32, rounded and clipped like Pillow's), then
-// vertical. The weights come from src/mask/coeffs/pil.rs.
+// vertical. The weights come from src/mask/coeffs/pil.rs. One invocation per pixel:
+// its three channels share the tap reads.
 
 struct Params {
     src_width: u32,
     dst_width: u32,
     // First source row the vertical pass reads; the intermediate starts there.
     y_first: u32,
-    // Values in the intermediate: rows * dst_width * 3.
-    intermediate_count: u32,
+    // Pixels in the intermediate: rows * dst_width.
+    intermediate_pixels: u32,
+    // Output pixels: dst_width * dst_height.
     plane: u32,
-    count: u32,
     _pad0: u32,
     _pad1: u32,
+    _pad2: u32,
 }
 
 const WORKGROUP: u32 = 256u;
@@ -54,20 +56,22 @@ fn pil_horizontal(
     @builtin(num_workgroups) groups: vec3<u32>,
     @builtin(local_invocation_index) local: u32,
 ) {
-    let index = linear_index(group, groups, local);
-    if index >= params.intermediate_count {
+    let pixel = linear_index(group, groups, local);
+    if pixel >= params.intermediate_pixels {
         return;
     }
-    let channel = index % 3u;
-    let pixel = index / 3u;
     let row = params.y_first + pixel / params.dst_width;
     let tap = x_taps[pixel % params.dst_width];
-    let base = (row * params.src_width + tap.x) * 3u + channel;
-    var accumulator = HALF;
+    let base = (row * params.src_width + tap.x) * 3u;
+    var accumulator = vec3<i32>(HALF);
     for (var i = 0u; i < tap.y; i++) {
-        accumulator += src_u8(base + i * 3u) * x_weights[tap.z + i];
+        let byte = base + i * 3u;
+        let source = vec3<i32>(src_u8(byte), src_u8(byte + 1u), src_u8(byte + 2u));
+        accumulator += source * x_weights[tap.z + i];
     }
-    intermediate[index] = clip8(accumulator);
+    intermediate[pixel * 3u] = clip8(accumulator.x);
+    intermediate[pixel * 3u + 1u] = clip8(accumulator.y);
+    intermediate[pixel * 3u + 2u] = clip8(accumulator.z);
 }
 
 @compute @workgroup_size(256)
@@ -76,19 +80,24 @@ fn pil_vertical(
     @builtin(num_workgroups) groups: vec3<u32>,
     @builtin(local_invocation_index) local: u32,
 ) {
-    let index = linear_index(group, groups, local);
-    if index >= params.count {
+    let pixel = linear_index(group, groups, local);
+    if pixel >= params.plane {
         return;
     }
-    let channel = index / params.plane;
-    let rest = index % params.plane;
-    let x = rest % params.dst_width;
-    let tap = y_taps[rest / params.dst_width];
+    let tap = y_taps[pixel / params.dst_width];
     let stride = params.dst_width * 3u;
-    let base = tap.x * stride + x * 3u + channel;
-    var accumulator = HALF;
+    let base = tap.x * stride + (pixel % params.dst_width) * 3u;
+    var accumulator = vec3<i32>(HALF);
     for (var i = 0u; i < tap.y; i++) {
-        accumulator += i32(intermediate_in[base + i * stride]) * y_weights[tap.z + i];
+        let at = base + i * stride;
+        let source = vec3<i32>(
+            i32(intermediate_in[at]),
+            i32(intermediate_in[at + 1u]),
+            i32(intermediate_in[at + 2u]),
+        );
+        accumulator += source * y_weights[tap.z + i];
     }
-    tensor[index] = table[channel * 256u + clip8(accumulator)];
+    tensor[pixel] = table[clip8(accumulator.x)];
+    tensor[params.plane + pixel] = table[256u + clip8(accumulator.y)];
+    tensor[2u * params.plane + pixel] = table[512u + clip8(accumulator.z)];
 }

@@ -12,14 +12,20 @@ use super::error::{check_not_empty, check_spec};
 use super::gpu::{GpuError, GpuMasker};
 use super::{DepthInput, DepthRange, KeepRule, MaskError, MaskOutput, TensorSpec, cpu};
 
-/// Environment variable that forces the CPU path when set to `cpu`.
+/// Environment variable read by [`MaskPreference::Auto`]: `cpu` forces the CPU path,
+/// `gpu` accepts software adapters too, `auto` (or unset) is the default.
 pub const MASK_ENV_VAR: &str = "SHARP_VIEWER_MASK";
 
 /// Which path the engine should try.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MaskPreference {
-    /// The GPU if an adapter is found (unless `SHARP_VIEWER_MASK=cpu`), else the CPU.
+    /// A hardware GPU when there is one, else the CPU. Software adapters (Mesa's
+    /// llvmpipe/lavapipe, WARP) are declined: on this workload they are several times
+    /// slower than the CPU reference. [`MASK_ENV_VAR`] can turn this into `Gpu` or `Cpu`.
     Auto,
+    /// Any GPU adapter, software ones included (tests, benchmarks); the CPU only when
+    /// there is none.
+    Gpu,
     /// The CPU reference only.
     Cpu,
 }
@@ -88,13 +94,16 @@ impl MaskEngine {
     }
 
     fn create(preference: MaskPreference, timestamps: bool) -> Self {
-        let forced = match preference {
-            MaskPreference::Cpu => Some("the CPU path was requested".to_owned()),
-            MaskPreference::Auto => forced_by_env(),
+        let (preference, cpu_reason) = match preference {
+            MaskPreference::Auto => (
+                from_env(std::env::var(MASK_ENV_VAR).ok().as_deref()),
+                format!("{MASK_ENV_VAR}=cpu"),
+            ),
+            explicit => (explicit, "the CPU path was requested".to_owned()),
         };
-        let engine = match forced {
-            Some(reason) => Self::cpu(reason),
-            None => match GpuMasker::new(timestamps) {
+        let engine = match preference {
+            MaskPreference::Cpu => Self::cpu(cpu_reason),
+            gpu => match GpuMasker::new(gpu == MaskPreference::Gpu, timestamps) {
                 Ok(gpu) => Self {
                     backend: MaskBackend::Gpu {
                         adapter_name: gpu.adapter_name().to_owned(),
@@ -205,15 +214,46 @@ impl MaskEngine {
     }
 }
 
-/// The reason the environment forces the CPU, if it does.
-fn forced_by_env() -> Option<String> {
-    let value = std::env::var(MASK_ENV_VAR).ok()?;
+/// The preference [`MASK_ENV_VAR`]'s value asks for (`Auto` when unset or unknown).
+fn from_env(value: Option<&str>) -> MaskPreference {
+    let Some(value) = value else {
+        return MaskPreference::Auto;
+    };
     match value.trim().to_ascii_lowercase().as_str() {
-        "cpu" => Some(format!("{MASK_ENV_VAR}=cpu")),
-        "" | "auto" | "gpu" => None,
+        "cpu" => MaskPreference::Cpu,
+        "gpu" => MaskPreference::Gpu,
+        "" | "auto" => MaskPreference::Auto,
         other => {
             tracing::warn!("ignoring {MASK_ENV_VAR}={other}: expected cpu, gpu or auto");
-            None
+            MaskPreference::Auto
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_picks_the_preference() {
+        assert_eq!(from_env(Some(" CPU ")), MaskPreference::Cpu);
+        assert_eq!(from_env(Some("gpu")), MaskPreference::Gpu);
+        for value in [None, Some(""), Some("auto"), Some("typo")] {
+            assert_eq!(from_env(value), MaskPreference::Auto, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn backends_describe_themselves() {
+        let gpu = MaskBackend::Gpu {
+            adapter_name: "llvmpipe".into(),
+            backend: "vulkan".into(),
+        };
+        assert_eq!(gpu.to_string(), "GPU: llvmpipe (vulkan)");
+        let cpu = MaskEngine::new(MaskPreference::Cpu);
+        assert_eq!(
+            cpu.backend().to_string(),
+            "CPU (the CPU path was requested)"
+        );
     }
 }

@@ -25,9 +25,10 @@ pub(crate) struct GpuContext {
 }
 
 impl GpuContext {
-    /// Finds an adapter without a window and opens a device on it; with `timestamps`,
+    /// Finds an adapter without a window and opens a device on it. Software adapters
+    /// (llvmpipe, WARP) are accepted only with `allow_software`. With `timestamps`,
     /// enables `TIMESTAMP_QUERY` when the adapter has it.
-    pub fn open(timestamps: bool) -> Result<Self, GpuError> {
+    pub fn open(allow_software: bool, timestamps: bool) -> Result<Self, GpuError> {
         let instance =
             wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
         let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
@@ -35,6 +36,9 @@ impl GpuContext {
             ..Default::default()
         }))?;
         let info = adapter.get_info();
+        if info.device_type == wgpu::DeviceType::Cpu && !allow_software {
+            return Err(GpuError::SoftwareOnly { adapter: info.name });
+        }
         let limits = adapter.limits();
         let unsuitable = |reason: String| GpuError::Unsuitable {
             adapter: info.name.clone(),

@@ -9,6 +9,15 @@ pub(crate) enum GpuError {
     /// No adapter (no Vulkan/Metal/DX12 driver, or a headless machine without one).
     #[error("no GPU adapter found ({0})")]
     NoAdapter(#[from] wgpu::RequestAdapterError),
+    /// The only adapter is a software rasteriser, slower than the CPU reference.
+    #[error(
+        "only the software adapter {adapter} was found, which is slower than the CPU \
+         reference (SHARP_VIEWER_MASK=gpu uses it anyway)"
+    )]
+    SoftwareOnly {
+        /// Adapter name.
+        adapter: String,
+    },
     /// The adapter cannot run what the kernels need.
     #[error("the GPU adapter {adapter} is unsuitable: {reason}")]
     Unsuitable {

@@ -18,7 +18,12 @@ impl Fault {
         }));
         let lost = self.clone();
         device.set_device_lost_callback(move |reason, message| {
-            lost.record(format!("GPU device lost ({reason:?}): {message}"));
+            let detail = if message.is_empty() {
+                String::new()
+            } else {
+                format!(": {message}")
+            };
+            lost.record(format!("GPU device lost ({reason:?}){detail}"));
         });
     }
 

@@ -36,7 +36,7 @@ impl MaskKey {
     }
 }
 
-/// Sampling modes of `mask.wgsl`.
+/// Sampling modes of `mask.wgsl` (same names there).
 const MODE_CV2_LINEAR: u32 = 0;
 const MODE_CV2_AREA2: u32 = 1;
 const MODE_NEAREST_U16: u32 = 2;

@@ -56,10 +56,10 @@ pub(crate) struct GpuMasker {
 }
 
 impl GpuMasker {
-    /// Opens a headless device and builds the pipelines; with `timestamps`, measures
-    /// every pass when the adapter can.
-    pub fn new(timestamps: bool) -> Result<Self, GpuError> {
-        let ctx = GpuContext::open(timestamps)?;
+    /// Opens a headless device (a software adapter only with `allow_software`) and
+    /// builds the pipelines; with `timestamps`, measures every pass when the adapter can.
+    pub fn new(allow_software: bool, timestamps: bool) -> Result<Self, GpuError> {
+        let ctx = GpuContext::open(allow_software, timestamps)?;
         let pipelines = Pipelines::new(&ctx.device);
         let timing = ctx.timestamps.then(|| Timing::new(&ctx.device, &ctx.queue));
         ctx.fault.check()?;

@@ -26,7 +26,10 @@ pub(crate) fn map_and_read<T>(
     }
     drop(sender);
     let mut mapped = vec![false; buffers.len()];
-    let result = wait_and_read(ctx, buffers, &receiver, &mut mapped, read);
+    // A failure the fault sink saw (device lost, validation error) explains a failed
+    // mapping better than the mapping's own error.
+    let result = wait_and_read(ctx, buffers, &receiver, &mut mapped, read)
+        .map_err(|error| ctx.fault.check().err().unwrap_or(error));
     for (buffer, mapped) in buffers.iter().zip(mapped) {
         if mapped {
             buffer.unmap();

@@ -137,16 +137,7 @@ fn cv2_launch(
     let spec = &key.spec;
     let plan = cv2_plan(width, height, spec.width, spec.height);
     let plane = spec.width * spec.height;
-    let params: [u32; 8] = [
-        width,
-        spec.width,
-        plane,
-        3 * plane,
-        u32::from(plan.area2),
-        0,
-        0,
-        0,
-    ];
+    let params: [u32; 4] = [width, spec.width, plane, u32::from(plan.area2)];
     let params = uniform_init(device, "cv2 params", bytemuck::cast_slice(&params));
     let x_table = storage_init(device, "cv2 x table", &cv2_table(&plan.x));
     let y_table = storage_init(device, "cv2 y table", &cv2_table(&plan.y));
@@ -167,7 +158,7 @@ fn cv2_launch(
     Launch {
         pipeline: Kernel::Cv2,
         bind_group,
-        invocations: 3 * plane,
+        invocations: plane,
     }
 }
 
@@ -186,27 +177,24 @@ fn pil_launches(
     let x_taps = PilTaps::new(width, spec.width, filter);
     let y_taps = PilTaps::new(height, spec.height, filter);
     let (y_first, y_last) = y_taps.source_span();
-    let intermediate_values = u64::from(y_last - y_first) * u64::from(spec.width) * 3;
-    ctx.check_size("resize intermediate", 4 * intermediate_values)?;
+    let intermediate_pixels = u64::from(y_last - y_first) * u64::from(spec.width);
+    let intermediate_bytes = 4 * 3 * intermediate_pixels;
+    ctx.check_size("resize intermediate", intermediate_bytes)?;
     // Within the u32 byte limit just checked.
-    let intermediate_count = intermediate_values as u32;
+    let intermediate_pixels = intermediate_pixels as u32;
     let plane = spec.width * spec.height;
     let params: [u32; 8] = [
         width,
         spec.width,
         y_first,
-        intermediate_count,
+        intermediate_pixels,
         plane,
-        3 * plane,
+        0,
         0,
         0,
     ];
     let params = uniform_init(device, "pil params", bytemuck::cast_slice(&params));
-    let intermediate = storage(
-        device,
-        "pil intermediate",
-        4 * u64::from(intermediate_count),
-    );
+    let intermediate = storage(device, "pil intermediate", intermediate_bytes);
     let x_meta = storage_init(device, "pil x taps", &taps_table(&x_taps, 0));
     let x_weights = storage_init(
         device,
@@ -248,12 +236,12 @@ fn pil_launches(
         Launch {
             pipeline: Kernel::PilHorizontal,
             bind_group: horizontal,
-            invocations: intermediate_count,
+            invocations: intermediate_pixels,
         },
         Launch {
             pipeline: Kernel::PilVertical,
             bind_group: vertical,
-            invocations: 3 * plane,
+            invocations: plane,
         },
     ])
 }
