@@ -1,9 +1,10 @@
 // Depth-range masking of an RGB8 frame (SHARP spec section 3), integer-exact.
 //
-// One invocation writes one u32 word of the masked frame (4 of its bytes). The frame
-// and depth maps arrive as raw bytes packed little-endian into u32 words. The depth at
-// each frame pixel is sampled with the integer tables the CPU computed
-// (src/mask/coeffs), so the result equals the CPU reference bit for bit:
+// One invocation handles 4 pixels, i.e. 12 bytes = 3 u32 words of the masked frame.
+// The frame and depth maps arrive as raw bytes packed little-endian into u32 words
+// (the frame's last word zero-padded). The depth at each frame pixel is sampled with
+// the integer tables the CPU computed (src/mask/coeffs), so the result equals the CPU
+// reference bit for bit:
 //   MODE_CV2_LINEAR: 8-bit inverse depth, OpenCV INTER_LINEAR fixed point,
 //   MODE_CV2_AREA2: 8-bit inverse depth, OpenCV's INTER_AREA path for an exact
 //                   factor-2 shrink,
@@ -12,7 +13,7 @@
 
 struct Params {
     frame_width: u32,
-    frame_bytes: u32,
+    pixels: u32,
     depth_width: u32,
     mode: u32,
     keep_lo: u32,
@@ -37,6 +38,13 @@ const WORKGROUP: u32 = 256u;
 const MODE_CV2_LINEAR: u32 = 0u;
 const MODE_CV2_AREA2: u32 = 1u;
 const MODE_NEAREST_U16: u32 = 2u;
+// The bytes of pixel k (0..3) of a 4-pixel group within its 3 words.
+const PIXEL_BYTES = array<vec3<u32>, 4>(
+    vec3<u32>(0x00ffffffu, 0u, 0u),
+    vec3<u32>(0xff000000u, 0x0000ffffu, 0u),
+    vec3<u32>(0u, 0xffff0000u, 0x000000ffu),
+    vec3<u32>(0u, 0u, 0xffffff00u),
+);
 
 fn depth_u8(index: u32) -> u32 {
     return (depth[index >> 2u] >> ((index & 3u) * 8u)) & 0xffu;
@@ -86,31 +94,30 @@ fn mask_frame(
         atomicStore(&kept_in_group, 0u);
     }
     workgroupBarrier();
-    let word = (group.y * groups.x + group.x) * WORKGROUP + local;
-    if word < params.words {
-        var bits = 0u;
+    let quad = (group.y * groups.x + group.x) * WORKGROUP + local;
+    let first = quad * 4u;
+    if first < params.pixels {
+        var bits = vec3<u32>(0u);
         var kept = 0u;
-        var last_pixel = 0xffffffffu;
-        var last_keep = false;
-        for (var lane = 0u; lane < 4u; lane++) {
-            let byte = word * 4u + lane;
-            if byte >= params.frame_bytes {
-                break;
+        var x = first % params.frame_width;
+        var y = first / params.frame_width;
+        for (var k = 0u; k < 4u && first + k < params.pixels; k++) {
+            if keeps(depth_at(x, y)) {
+                bits |= PIXEL_BYTES[k];
+                kept += 1u;
             }
-            let pixel = byte / 3u;
-            if pixel != last_pixel {
-                last_pixel = pixel;
-                last_keep = keeps(depth_at(pixel % params.frame_width, pixel / params.frame_width));
-                // Count each pixel once: in the word that holds its first byte.
-                if last_keep && byte % 3u == 0u {
-                    kept += 1u;
-                }
-            }
-            if last_keep {
-                bits |= 0xffu << (lane * 8u);
+            x += 1u;
+            if x == params.frame_width {
+                x = 0u;
+                y += 1u;
             }
         }
-        masked[word] = frame[word] & bits;
+        for (var j = 0u; j < 3u; j++) {
+            let word = quad * 3u + j;
+            if word < params.words {
+                masked[word] = frame[word] & bits[j];
+            }
+        }
         if kept != 0u {
             atomicAdd(&kept_in_group, kept);
         }

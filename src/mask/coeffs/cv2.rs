@@ -26,8 +26,8 @@ pub struct Cv2Plan {
     pub area2: bool,
     /// Columns: `H = S[index0] * weight0 + S[index1] * weight1` (exact int32).
     pub x: Cv2Axis,
-    /// Rows: `((weight0 * (H[index0] >> 4)) >> 16) + ((weight1 * (H[index1] >> 4)) >> 16)
-    /// + 2) >> 2`.
+    /// Rows, applied to the column results `H0 = H[index0]`, `H1 = H[index1]`:
+    /// `(((weight0 * (H0 >> 4)) >> 16) + ((weight1 * (H1 >> 4)) >> 16) + 2) >> 2`.
     pub y: Cv2Axis,
 }
 

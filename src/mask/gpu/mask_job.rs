@@ -148,16 +148,17 @@ impl MaskJob {
                 write_padded(queue, &self.depth, bytemuck::cast_slice(map.as_raw()));
             }
         }
-        let frame_bytes = self.frame_bytes() as u32;
+        let (width, height) = self.key.frame;
+        // Sizes were checked against the u32 byte limit when the job was made.
         let params: [u32; 8] = [
-            self.key.frame.0,
-            frame_bytes,
+            width,
+            width * height,
             self.key.depth.0,
             self.mode,
             rule.lo,
             rule.hi,
             u32::from(rule.drop_zero),
-            frame_bytes.div_ceil(4),
+            self.frame_bytes().div_ceil(4) as u32,
         ];
         queue.write_buffer(&self.params, 0, bytemuck::cast_slice(&params));
     }
@@ -171,7 +172,8 @@ impl MaskJob {
     pub fn dispatch(&self, pass: &mut wgpu::ComputePass<'_>, pipelines: &Pipelines) {
         pass.set_pipeline(&pipelines.mask);
         pass.set_bind_group(0, &self.bind_group, &[]);
-        dispatch_linear(pass, self.frame_bytes().div_ceil(4) as u32);
+        let (width, height) = self.key.frame;
+        dispatch_linear(pass, (width * height).div_ceil(4));
     }
 
     /// Copies the masked frame and the count into the readback buffer (after the pass).
