@@ -29,8 +29,11 @@ impl GpuContext {
     /// (llvmpipe, WARP) are accepted only with `allow_software`. With `timestamps`,
     /// enables `TIMESTAMP_QUERY` when the adapter has it.
     pub fn open(allow_software: bool, timestamps: bool) -> Result<Self, GpuError> {
-        let instance =
-            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+        // Vulkan, Metal, DX12 unless WGPU_BACKEND says otherwise: GL rarely has the compute
+        // support the kernels need, and probing it headless logs EGL errors.
+        descriptor.backends = wgpu::Backends::PRIMARY.with_env();
+        let instance = wgpu::Instance::new(descriptor);
         let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
             power_preference: wgpu::PowerPreference::HighPerformance,
             ..Default::default()

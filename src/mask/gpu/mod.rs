@@ -49,8 +49,7 @@ pub(crate) struct GpuMasker {
     /// Reads `mask_job.masked`: dropped whenever the mask job is rebuilt.
     pose_job: Option<TensorJob>,
     raw_frame: Option<RawFrame>,
-    /// Reads `raw_frame.buffer`: its key includes the frame size, which is the only
-    /// reason the raw frame buffer is rebuilt.
+    /// Reads `raw_frame.buffer`: dropped whenever that buffer is rebuilt.
     depth_job: Option<TensorJob>,
     last_pass_time: Option<Duration>,
 }
@@ -112,7 +111,8 @@ impl GpuMasker {
         self.ctx.fault.check()?;
         let key = MaskKey::new(rgb.dimensions(), depth);
         let (ctx, pipelines) = (&self.ctx, &self.pipelines);
-        if self.mask_job.as_ref().is_some_and(|job| job.key != key) {
+        // The pose job binds the mask job's output: a new mask job needs a new one.
+        if self.mask_job.as_ref().is_none_or(|job| job.key != key) {
             self.pose_job = None;
         }
         let mask_job = reuse_or_make(
@@ -180,6 +180,14 @@ impl GpuMasker {
     pub fn tensor(&mut self, rgb: &RgbImage, spec: &TensorSpec) -> Result<Vec<f32>, GpuError> {
         self.ctx.fault.check()?;
         let size = rgb.dimensions();
+        // The depth job binds the raw frame buffer: a new buffer needs a new job.
+        if self
+            .raw_frame
+            .as_ref()
+            .is_none_or(|frame| frame.size != size)
+        {
+            self.depth_job = None;
+        }
         let (ctx, pipelines) = (&self.ctx, &self.pipelines);
         let raw_frame = reuse_or_make(
             &mut self.raw_frame,
