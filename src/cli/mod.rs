@@ -1,5 +1,6 @@
 //! The command line: `sharp-viewer [PATH]` opens the viewer; subcommands run tools.
 
+mod bench_mask;
 mod inspect;
 mod make_sample;
 mod view;
@@ -63,6 +64,12 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Time range masking plus the pose-network input at 1280x720 on the GPU and the CPU.
+    BenchMask {
+        /// Timed calls per case.
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
+    },
 }
 
 /// Runs the command line.
@@ -76,6 +83,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             takes,
             force,
         }) => make_sample::run(&dir, frames, takes, force),
+        Some(Command::BenchMask { iterations }) => bench_mask::run(iterations),
     }
 }
 

@@ -83,6 +83,9 @@ pub struct FrameResult {
     pub latency: Duration,
     /// Problems with this frame, one message each.
     pub problems: Vec<String>,
+    /// Where masking runs, e.g. "GPU: llvmpipe (LLVM 19.1.7, 256 bits) (vulkan)" or
+    /// "CPU (no GPU adapter found ...)"; it changes to the CPU after a GPU failure.
+    pub mask_backend: String,
 }
 
 /// Notices from the pipeline to the UI.

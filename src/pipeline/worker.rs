@@ -9,7 +9,7 @@ use image::RgbImage;
 use super::Repaint;
 use super::latest::{LatestReceiver, LatestSender};
 use super::messages::{FrameResult, MaskSettings, Seek, Stage};
-use crate::mask::{DepthUnit, mask_with_depth_mm};
+use crate::mask::{DepthInput, DepthUnit, MaskEngine, MaskPreference};
 use crate::source::Frame;
 use crate::viz::DepthColormap;
 
@@ -19,7 +19,8 @@ pub(super) enum WorkerCommand {
 }
 
 /// Runs until its frame input or command channel closes. Keeps the last frame so a
-/// change of mask settings re-masks it at once without reading it again.
+/// change of mask settings re-masks it at once without reading it again. Masks on the GPU
+/// when one is available (see [`MaskEngine`]).
 pub(super) fn run(
     frames: LatestReceiver<(Frame, Seek)>,
     commands: Receiver<WorkerCommand>,
@@ -27,6 +28,7 @@ pub(super) fn run(
     mut settings: MaskSettings,
     repaint: Repaint,
 ) {
+    let mut engine = MaskEngine::new(MaskPreference::Auto);
     let mut last: Option<(Frame, Option<Arc<RgbImage>>)> = None;
     loop {
         select! {
@@ -35,7 +37,7 @@ pub(super) fn run(
                 let started = Instant::now();
                 let depth_view = frame.depth_mm.as_ref().map(|depth| Arc::new(DepthColormap::default().colorize_mm(depth)));
                 let depth_time = started.elapsed();
-                let mut result = process(&frame, depth_view.clone(), settings, seek.requested);
+                let mut result = process(&mut engine, &frame, depth_view.clone(), settings, seek.requested);
                 result.timings.insert(1, (Stage::DepthView, depth_time));
                 results.send(result);
                 last = Some((frame, depth_view));
@@ -44,7 +46,7 @@ pub(super) fn run(
                 let Ok(WorkerCommand::SetMask(new_settings)) = message else { break };
                 settings = new_settings;
                 if let Some((frame, depth_view)) = &last {
-                    results.send(process(frame, depth_view.clone(), settings, Instant::now()));
+                    results.send(process(&mut engine, frame, depth_view.clone(), settings, Instant::now()));
                 }
             }
         }
@@ -54,6 +56,7 @@ pub(super) fn run(
 
 /// Masks one frame with `settings`.
 fn process(
+    engine: &mut MaskEngine,
     frame: &Frame,
     depth_view: Option<Arc<RgbImage>>,
     settings: MaskSettings,
@@ -64,10 +67,15 @@ fn process(
     let (masked, kept_fraction) = match (settings.depth, &frame.depth_mm, settings.range) {
         (_, _, None) => (Arc::clone(&frame.rgb), 1.0),
         (DepthUnit::Millimetres, Some(depth), Some(range)) => {
-            match mask_with_depth_mm(&frame.rgb, depth, Some(range)) {
+            match engine.mask(
+                &frame.rgb,
+                DepthInput::Millimetres(depth),
+                Some(range),
+                None,
+            ) {
                 Ok(outcome) => {
-                    let total = (outcome.masked.width() * outcome.masked.height()).max(1) as f32;
-                    (Arc::new(outcome.masked), outcome.kept_pixels as f32 / total)
+                    let kept_fraction = outcome.kept_fraction();
+                    (Arc::new(outcome.masked), kept_fraction)
                 }
                 Err(message) => {
                     problems.push(format!("masking skipped: {message}"));
@@ -95,5 +103,6 @@ fn process(
         timings: vec![(Stage::Read, frame.read_time), (Stage::Mask, mask_time)],
         latency: requested.elapsed(),
         problems,
+        mask_backend: engine.backend().to_string(),
     }
 }
