@@ -207,7 +207,7 @@ fn resized_images_equal_the_cpu_pixel_for_pixel() {
         for kind in kinds {
             let what = format!("{kind:?} {sw}x{sh} -> {tw}x{th}");
             let tensor = engine
-                .depth_input(&frame, &TensorSpec::raw_values(tw, th, kind))
+                .frame_tensor(&frame, &TensorSpec::raw_values(tw, th, kind))
                 .expect("valid inputs");
             let want = cpu::resize_rgb(&frame, tw, th, kind);
             assert_same_bytes(&tensor_to_rgb(&tensor, tw, th), want.as_raw(), tw, 3, &what);
@@ -223,7 +223,7 @@ fn tensors_equal_the_cpu_bit_for_bit() {
     let depth = test_depth8(384, 384, 8);
     let specs = [TensorSpec::dpt_hybrid(), TensorSpec::sharp_pose()];
     for spec in specs {
-        let got = engine.depth_input(&frame, &spec).expect("valid inputs");
+        let got = engine.frame_tensor(&frame, &spec).expect("valid inputs");
         let want = cpu::tensor(&frame, &spec).expect("valid inputs");
         assert_same_f32(&got, &want, &format!("{spec:?} of the raw frame"));
         for range in [None, Some(DepthRange::new(120.0, 255.0))] {
@@ -267,7 +267,7 @@ fn buffers_follow_size_changes_between_frames() {
         let want = cpu::mask(&rgb, input, range, Some(&spec)).expect("valid inputs");
         assert_same_output(&got, &want, &format!("step {seed}: {frame:?} / {depth:?}"));
         let got = engine
-            .depth_input(&rgb, &TensorSpec::dpt_hybrid())
+            .frame_tensor(&rgb, &TensorSpec::dpt_hybrid())
             .expect("valid inputs");
         let want = cpu::tensor(&rgb, &TensorSpec::dpt_hybrid()).expect("valid inputs");
         assert_same_f32(&got, &want, &format!("step {seed}: depth input"));
@@ -309,7 +309,7 @@ fn gpu_matches_the_golden_pipeline_files() {
     for index in 0..2 {
         let frame = rgb(&format!("pipeline/inputs/frame{index}_rgb_1280x720.png"));
         let got = engine
-            .depth_input(&frame, &TensorSpec::dpt_hybrid())
+            .frame_tensor(&frame, &TensorSpec::dpt_hybrid())
             .expect("valid inputs");
         let (_, want) = npy_f32(&format!("pipeline/depth_input_frame{index}.npy"));
         assert_same_f32(&got, &want, &format!("depth input frame {index}"));
@@ -347,7 +347,7 @@ fn a_lost_device_falls_back_to_the_cpu_with_correct_results() {
         .mask(&frame, input, range, Some(&spec))
         .expect("valid inputs");
     assert_same_output(&again, &want, "after the switch");
-    let tensor = engine.depth_input(&frame, &spec).expect("valid inputs");
+    let tensor = engine.frame_tensor(&frame, &spec).expect("valid inputs");
     assert_same_f32(
         &tensor,
         &cpu::tensor(&frame, &spec).expect("valid"),

@@ -71,7 +71,7 @@ pub fn run(iterations: usize) -> anyhow::Result<ExitCode> {
     }
     let depth_spec = TensorSpec::dpt_hybrid();
     let (pass, round_trip) = time_gpu(&mut engine, iterations, |engine| {
-        engine.depth_input(&frame, &depth_spec).map(drop)
+        engine.frame_tensor(&frame, &depth_spec).map(drop)
     })?;
     let cpu_times = time(iterations, || cpu::tensor(&frame, &depth_spec).map(drop))?;
     print_row(

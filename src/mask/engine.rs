@@ -66,7 +66,7 @@ impl fmt::Display for MaskBackend {
 /// # fn run(rgb: &image::RgbImage, depth8: &image::GrayImage) -> Result<(), sharp_viewer::mask::MaskError> {
 /// let mut engine = MaskEngine::new(MaskPreference::Auto);
 /// println!("masking on {}", engine.backend());
-/// let depth_tensor = engine.depth_input(rgb, &TensorSpec::dpt_hybrid())?;
+/// let depth_tensor = engine.frame_tensor(rgb, &TensorSpec::dpt_hybrid())?;
 /// let out = engine.mask(
 ///     rgb,
 ///     DepthInput::Inverse8(depth8),
@@ -172,8 +172,9 @@ impl MaskEngine {
         cpu::mask(rgb, depth, range, pose_spec)
     }
 
-    /// The depth network's input tensor (1x3xHxW) from the raw frame under `spec`.
-    pub fn depth_input(
+    /// A network input tensor (1x3xHxW) made from the raw, unmasked frame under `spec`:
+    /// the depth network's input, or the pose network's when masking is off.
+    pub fn frame_tensor(
         &mut self,
         rgb: &RgbImage,
         spec: &TensorSpec,

@@ -17,6 +17,30 @@ pub enum ResizeKind {
     Cv2Linear,
 }
 
+impl ResizeKind {
+    /// Every kind.
+    pub const ALL: [ResizeKind; 3] = [
+        ResizeKind::PilBicubic,
+        ResizeKind::PilBilinear,
+        ResizeKind::Cv2Linear,
+    ];
+
+    /// The spelling in an exported model's `sharp_viewer.resize` metadata.
+    pub fn metadata_name(self) -> &'static str {
+        match self {
+            ResizeKind::PilBicubic => "pil_bicubic",
+            ResizeKind::PilBilinear => "pil_bilinear",
+            ResizeKind::Cv2Linear => "cv2_linear",
+        }
+    }
+}
+
+impl std::fmt::Display for ResizeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.metadata_name())
+    }
+}
+
 /// The float arithmetic that turns a resized uint8 value `v` into a tensor element.
 /// Both orders are what the SHARP reference code does; they differ in the last bits, so
 /// the spec names the one the network was trained with.

@@ -1,21 +1,23 @@
 //! A titled panel showing one image, fitted to its cell with the aspect kept.
 
 use egui::{
-    Align, Align2, Color32, FontId, Label, Layout, Painter, Rect, RichText, TextureHandle, Ui, UiBuilder,
-    pos2, vec2,
+    Align, Align2, Color32, FontId, Label, Layout, Painter, Rect, RichText, TextureHandle, Ui,
+    UiBuilder, pos2, vec2,
 };
 
 /// Height of a panel's title strip.
 pub const TITLE_HEIGHT: f32 = 18.0;
 
-/// Draws `title` above the cell and the texture fitted below it, then calls `overlay`
-/// with the painter and the screen rectangle the image occupies. Without a texture the
-/// cell shows `placeholder`.
+/// Draws `title` above the cell and the texture fitted below it (stretched to
+/// `display_size`'s aspect when given, e.g. a 384x384 depth map shown as the frame it
+/// covers), then calls `overlay` with the painter and the screen rectangle the image
+/// occupies. Without a texture the cell shows `placeholder`.
 pub fn image_panel(
     ui: &mut Ui,
     cell: Rect,
     title: &str,
     texture: Option<&TextureHandle>,
+    display_size: Option<egui::Vec2>,
     placeholder: &str,
     overlay: impl FnOnce(&Painter, Rect),
 ) {
@@ -25,7 +27,7 @@ pub fn image_panel(
     painter.rect_filled(body, 2.0, Color32::from_gray(16));
     match texture {
         Some(texture) => {
-            let image_rect = fit(body, texture.size_vec2());
+            let image_rect = fit(body, display_size.unwrap_or_else(|| texture.size_vec2()));
             painter.image(
                 texture.id(),
                 image_rect,

@@ -16,3 +16,19 @@ pub fn small_sample(root: &Path, frames: usize, takes: usize) -> (PathBuf, PathB
         .remove(0);
     (dataset, take)
 }
+
+/// Copies the tiny contract fixture models into `root/models` under the names the
+/// viewer looks for, and returns that folder.
+pub fn fixture_models(root: &Path) -> PathBuf {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models");
+    let folder = root.join("models");
+    std::fs::create_dir_all(&folder).expect("models folder");
+    for (fixture, name) in [
+        ("depth_tiny.onnx", "depth.onnx"),
+        ("pose_tiny.onnx", "pose.onnx"),
+        ("action_tiny.onnx", "action.onnx"),
+    ] {
+        std::fs::copy(fixtures.join(fixture), folder.join(name)).expect("copy a fixture model");
+    }
+    folder
+}
