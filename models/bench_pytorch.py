@@ -125,10 +125,11 @@ def timed(device: torch.device, fn, *args):
 def summary(values: list[float]) -> dict[str, float]:
     ms = sorted(v * 1000.0 for v in values)
 
-    def pct(p: float) -> float:
-        return ms[min(len(ms) - 1, int(round(p / 100.0 * (len(ms) - 1))))]
+    def pct(p: int) -> float:  # nearest rank, as `sharp-viewer bench` computes it
+        return ms[max(1, -(-len(ms) * p // 100)) - 1]
 
-    return {"median_ms": statistics.median(ms), "p90_ms": pct(90), "p99_ms": pct(99), "mean_ms": statistics.fmean(ms)}
+    return {"count": len(ms), "mean_ms": statistics.fmean(ms), "median_ms": pct(50), "p90_ms": pct(90),
+            "p99_ms": pct(99), "max_ms": ms[-1]}
 
 
 def main(argv=None) -> int:
