@@ -1,8 +1,10 @@
 //! The command line: `sharp-viewer [PATH]` opens the viewer; subcommands run tools.
 
+mod bench;
 mod bench_mask;
 mod inspect;
 mod make_sample;
+mod mask_args;
 mod view;
 
 use std::path::PathBuf;
@@ -10,6 +12,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use mask_args::{MaskArgs, MaskMode};
+
+use crate::bench::BenchOptions;
 use crate::infer::{InferOptions, ModelPaths, ProviderRequest};
 use crate::mask::MaskPreference;
 use crate::pipeline::WorkerOptions;
@@ -142,6 +147,27 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         iterations: usize,
     },
+    /// Throughput and per-stage latency (median, p90, p99) of the whole pipeline on a take:
+    /// read, pseudo-depth, mask, pose and action, with the provider and models named.
+    Bench {
+        /// Take folder or dataset root (its first take is used).
+        path: PathBuf,
+        /// Timed frames (the take is looped when shorter).
+        #[arg(long, default_value_t = 200)]
+        frames: usize,
+        /// Untimed frames before timing.
+        #[arg(long, default_value_t = 10)]
+        warmup: usize,
+        /// Print the report as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Models and execution.
+        #[command(flatten)]
+        engine: EngineArgs,
+        /// Range masking.
+        #[command(flatten)]
+        mask: MaskArgs,
+    },
 }
 
 /// Runs the command line.
@@ -156,6 +182,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
         }) => make_sample::run(&dir, frames, takes, force),
         Some(Command::BenchMask { iterations }) => bench_mask::run(iterations),
+        Some(Command::Bench {
+            path,
+            frames,
+            warmup,
+            json,
+            engine,
+            mask,
+        }) => bench::run(&path, &engine, &mask, BenchOptions { frames, warmup }, json),
     }
 }
 
