@@ -1,0 +1,10 @@
+//! Evaluation: SHARP's pose metrics (MPJPE, 2D EPE, PCK / AUC, gated on annotated and
+//! predicted hands), action accuracy with a confusion matrix, and the H2O CodaLab
+//! submission format.
+
+mod pose_metrics;
+
+pub use pose_metrics::{
+    AUC_STEPS, FrameOutcome, HandError, HandOutcome, HandSummary, PCK_THRESHOLD, PoseSummary,
+    PoseTally, PredictedHand, mean_of_present,
+};
