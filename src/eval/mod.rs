@@ -8,3 +8,9 @@ pub use pose_metrics::{
     AUC_STEPS, FrameOutcome, HandError, HandOutcome, HandSummary, PCK_THRESHOLD, PoseSummary,
     PoseTally, PredictedHand, mean_of_present,
 };
+
+mod action_metrics;
+mod codalab;
+
+pub use action_metrics::ConfusionMatrix;
+pub use codalab::{MODALITY, SUBMISSION_JSON, Submission, SubmissionError};
