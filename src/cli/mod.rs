@@ -1,10 +1,13 @@
 //! The command line: `sharp-viewer [PATH]` opens the viewer; subcommands run tools.
 
+mod batch_args;
 mod bench;
 mod bench_mask;
+mod depth;
 mod inspect;
 mod make_sample;
 mod mask_args;
+mod poses;
 mod view;
 
 use std::path::PathBuf;
@@ -12,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use batch_args::BatchArgs;
 pub use mask_args::{MaskArgs, MaskMode};
 
 use crate::bench::BenchOptions;
@@ -168,6 +172,32 @@ pub enum Command {
         #[command(flatten)]
         mask: MaskArgs,
     },
+    /// Write SHARP's 8-bit pseudo-depth maps (`cam4/depth_est_low/NNNNNN.png`) for every
+    /// frame; existing maps are kept.
+    Depth {
+        /// Dataset, split and shard.
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// Models and execution.
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
+    /// Write SHARP's per-frame predicted pose files (`cam4/hand_pose_3d_own_masked` or
+    /// `_not_masked`) for every frame; existing files are kept.
+    Poses {
+        /// Dataset, split and shard.
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// Models and execution.
+        #[command(flatten)]
+        engine: EngineArgs,
+        /// Range masking.
+        #[command(flatten)]
+        mask: MaskArgs,
+        /// Folder inside `cam4/` to write into (default: SHARP's name for the mask mode).
+        #[arg(long)]
+        folder: Option<String>,
+    },
 }
 
 /// Runs the command line.
@@ -190,6 +220,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             engine,
             mask,
         }) => bench::run(&path, &engine, &mask, BenchOptions { frames, warmup }, json),
+        Some(Command::Depth { batch, engine }) => depth::run(&batch, &engine),
+        Some(Command::Poses {
+            batch,
+            engine,
+            mask,
+            folder,
+        }) => poses::run(&batch, &engine, &mask, folder.as_deref()),
     }
 }
 
