@@ -4,6 +4,7 @@ mod batch_args;
 mod bench;
 mod bench_mask;
 mod depth;
+mod eval_pose;
 mod inspect;
 mod make_sample;
 mod mask_args;
@@ -19,6 +20,8 @@ pub use batch_args::BatchArgs;
 pub use mask_args::{MaskArgs, MaskMode};
 
 use crate::bench::BenchOptions;
+use crate::dataset::Split;
+use crate::dataset::own_pose::OWN_POSE_MASKED_FOLDER;
 use crate::infer::{InferOptions, ModelPaths, ProviderRequest};
 use crate::mask::MaskPreference;
 use crate::pipeline::WorkerOptions;
@@ -198,6 +201,22 @@ pub enum Command {
         #[arg(long)]
         folder: Option<String>,
     },
+    /// SHARP's pose metrics of the predicted pose files: MPJPE left / right / mean in mm
+    /// (frames where the hand is annotated and predicted present), 2D EPE, PCK and AUC;
+    /// per take and overall, as a table and as CSV / JSON.
+    EvalPose {
+        /// Dataset root with the split files.
+        root: PathBuf,
+        /// Split whose frames are scored.
+        #[arg(long, default_value = "test")]
+        split: Split,
+        /// Folder inside `cam4/` with the predicted pose files.
+        #[arg(long, default_value = OWN_POSE_MASKED_FOLDER)]
+        poses: String,
+        /// Folder for summary.json, per_take.csv and frames.csv.
+        #[arg(long, default_value = "eval-pose")]
+        out: PathBuf,
+    },
 }
 
 /// Runs the command line.
@@ -227,6 +246,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             mask,
             folder,
         }) => poses::run(&batch, &engine, &mask, folder.as_deref()),
+        Some(Command::EvalPose {
+            root,
+            split,
+            poses,
+            out,
+        }) => eval_pose::run(&root, split, &poses, &out),
     }
 }
 

@@ -14,3 +14,7 @@ mod codalab;
 
 pub use action_metrics::ConfusionMatrix;
 pub use codalab::{MODALITY, SUBMISSION_JSON, Submission, SubmissionError};
+
+mod pose_run;
+
+pub use pose_run::{EvalError, FrameRow, PoseEvaluation, evaluate_poses};
