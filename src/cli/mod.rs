@@ -4,6 +4,7 @@ mod batch_args;
 mod bench;
 mod bench_mask;
 mod depth;
+mod eval_action;
 mod eval_pose;
 mod inspect;
 mod make_sample;
@@ -22,6 +23,7 @@ pub use mask_args::{MaskArgs, MaskMode};
 use crate::bench::BenchOptions;
 use crate::dataset::Split;
 use crate::dataset::own_pose::OWN_POSE_MASKED_FOLDER;
+use crate::eval::HandSource;
 use crate::infer::{InferOptions, ModelPaths, ProviderRequest};
 use crate::mask::MaskPreference;
 use crate::pipeline::WorkerOptions;
@@ -217,6 +219,25 @@ pub enum Command {
         #[arg(long, default_value = "eval-pose")]
         out: PathBuf,
     },
+    /// Classify the action segments of a split: accuracy and confusion matrix where the
+    /// split is labelled (val), the CodaLab submission JSON and zip where not (test).
+    EvalAction {
+        /// Dataset root with the split files.
+        root: PathBuf,
+        /// Split whose segments are classified.
+        #[arg(long, default_value = "val")]
+        split: Split,
+        /// Hand poses: `gt` for the annotations, else a folder inside `cam4/` with
+        /// predicted pose files (e.g. hand_pose_3d_own_masked).
+        #[arg(long, default_value = "gt")]
+        poses: String,
+        /// Folder for the outputs.
+        #[arg(long, default_value = "eval-action")]
+        out: PathBuf,
+        /// Models and execution.
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
 }
 
 /// Runs the command line.
@@ -252,6 +273,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             poses,
             out,
         }) => eval_pose::run(&root, split, &poses, &out),
+        Some(Command::EvalAction {
+            root,
+            split,
+            poses,
+            out,
+            engine,
+        }) => {
+            let hands = if poses == "gt" {
+                HandSource::GroundTruth
+            } else {
+                HandSource::Predicted(poses)
+            };
+            eval_action::run(&root, split, &hands, &engine, &out)
+        }
     }
 }
 

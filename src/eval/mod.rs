@@ -18,3 +18,7 @@ pub use codalab::{MODALITY, SUBMISSION_JSON, Submission, SubmissionError};
 mod pose_run;
 
 pub use pose_run::{EvalError, FrameRow, PoseEvaluation, evaluate_poses};
+
+mod action_run;
+
+pub use action_run::{HandSource, SegmentPrediction, classify_segments};

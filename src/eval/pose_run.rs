@@ -39,9 +39,20 @@ pub enum EvalError {
         /// What is wrong.
         message: String,
     },
-    /// The split lists no frame.
-    #[error("the {0} split lists no frame of a take under the root")]
+    /// The split lists no frame or segment.
+    #[error("the {0} split lists nothing of a take under the root")]
     Empty(&'static str),
+    /// An action segment ends before it starts.
+    #[error("action segment {0} has no frames (end_act < start_act)")]
+    EmptySegment(u32),
+    /// The action network failed on a segment.
+    #[error("action network failed on segment {segment}: {message}")]
+    Model {
+        /// Segment id.
+        segment: u32,
+        /// The error.
+        message: String,
+    },
 }
 
 /// The errors of one frame, for the per-frame table.
