@@ -6,11 +6,14 @@
 //! those stages; [`dataset`] reads the H2O layout from disk; [`sample`] renders a
 //! synthetic take in that layout; [`geometry`] holds the camera model and the hand
 //! skeleton every stage shares; [`viz`] draws colour maps and overlays headlessly;
-//! [`cli`] is the command line; [`infer`] runs the three SHARP networks (pseudo-depth, 3D
+//! [`cli`] is the command line; [`batch`] runs tools over a whole dataset; [`bench`] times the whole pipeline; [`eval`] scores poses and actions as SHARP does; [`infer`] runs the three SHARP networks (pseudo-depth, 3D
 //! hand pose, action) through ONNX Runtime.
 
+pub mod batch;
+pub mod bench;
 pub mod cli;
 pub mod dataset;
+pub mod eval;
 pub mod geometry;
 pub mod infer;
 pub mod mask;

@@ -1,8 +1,15 @@
 //! The command line: `sharp-viewer [PATH]` opens the viewer; subcommands run tools.
 
+mod batch_args;
+mod bench;
 mod bench_mask;
+mod depth;
+mod eval_action;
+mod eval_pose;
 mod inspect;
 mod make_sample;
+mod mask_args;
+mod poses;
 mod view;
 
 use std::path::PathBuf;
@@ -10,6 +17,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use batch_args::BatchArgs;
+pub use mask_args::{MaskArgs, MaskMode};
+
+use crate::bench::BenchOptions;
+use crate::dataset::Split;
+use crate::dataset::own_pose::OWN_POSE_MASKED_FOLDER;
+use crate::eval::HandSource;
 use crate::infer::{InferOptions, ModelPaths, Precision, ProviderRequest};
 use crate::mask::MaskPreference;
 use crate::pipeline::WorkerOptions;
@@ -160,6 +174,88 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         iterations: usize,
     },
+    /// Throughput and per-stage latency (median, p90, p99) of the whole pipeline on a take:
+    /// read, pseudo-depth, mask, pose and action, with the provider and models named.
+    Bench {
+        /// Take folder or dataset root (its first take is used).
+        path: PathBuf,
+        /// Timed frames (the take is looped when shorter).
+        #[arg(long, default_value_t = 200)]
+        frames: usize,
+        /// Untimed frames before timing.
+        #[arg(long, default_value_t = 10)]
+        warmup: usize,
+        /// Print the report as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Models and execution.
+        #[command(flatten)]
+        engine: EngineArgs,
+        /// Range masking.
+        #[command(flatten)]
+        mask: MaskArgs,
+    },
+    /// Write SHARP's 8-bit pseudo-depth maps (`cam4/depth_est_low/NNNNNN.png`) for every
+    /// frame; existing maps are kept.
+    Depth {
+        /// Dataset, split and shard.
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// Models and execution.
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
+    /// Write SHARP's per-frame predicted pose files (`cam4/hand_pose_3d_own_masked` or
+    /// `_not_masked`) for every frame; existing files are kept.
+    Poses {
+        /// Dataset, split and shard.
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// Models and execution.
+        #[command(flatten)]
+        engine: EngineArgs,
+        /// Range masking.
+        #[command(flatten)]
+        mask: MaskArgs,
+        /// Folder inside `cam4/` to write into (default: SHARP's name for the mask mode).
+        #[arg(long)]
+        folder: Option<String>,
+    },
+    /// SHARP's pose metrics of the predicted pose files: MPJPE left / right / mean in mm
+    /// (frames where the hand is annotated and predicted present), 2D EPE, PCK and AUC;
+    /// per take and overall, as a table and as CSV / JSON.
+    EvalPose {
+        /// Dataset root with the split files.
+        root: PathBuf,
+        /// Split whose frames are scored.
+        #[arg(long, default_value = "test")]
+        split: Split,
+        /// Folder inside `cam4/` with the predicted pose files.
+        #[arg(long, default_value = OWN_POSE_MASKED_FOLDER)]
+        poses: String,
+        /// Folder for summary.json, per_take.csv and frames.csv.
+        #[arg(long, default_value = "eval-pose")]
+        out: PathBuf,
+    },
+    /// Classify the action segments of a split: accuracy and confusion matrix where the
+    /// split is labelled (val), the CodaLab submission JSON and zip where not (test).
+    EvalAction {
+        /// Dataset root with the split files.
+        root: PathBuf,
+        /// Split whose segments are classified.
+        #[arg(long, default_value = "val")]
+        split: Split,
+        /// Hand poses: `gt` for the annotations, else a folder inside `cam4/` with
+        /// predicted pose files (e.g. hand_pose_3d_own_masked).
+        #[arg(long, default_value = "gt")]
+        poses: String,
+        /// Folder for the outputs.
+        #[arg(long, default_value = "eval-action")]
+        out: PathBuf,
+        /// Models and execution.
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
 }
 
 /// Runs the command line.
@@ -174,6 +270,41 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
         }) => make_sample::run(&dir, frames, takes, force),
         Some(Command::BenchMask { iterations }) => bench_mask::run(iterations),
+        Some(Command::Bench {
+            path,
+            frames,
+            warmup,
+            json,
+            engine,
+            mask,
+        }) => bench::run(&path, &engine, &mask, BenchOptions { frames, warmup }, json),
+        Some(Command::Depth { batch, engine }) => depth::run(&batch, &engine),
+        Some(Command::Poses {
+            batch,
+            engine,
+            mask,
+            folder,
+        }) => poses::run(&batch, &engine, &mask, folder.as_deref()),
+        Some(Command::EvalPose {
+            root,
+            split,
+            poses,
+            out,
+        }) => eval_pose::run(&root, split, &poses, &out),
+        Some(Command::EvalAction {
+            root,
+            split,
+            poses,
+            out,
+            engine,
+        }) => {
+            let hands = if poses == "gt" {
+                HandSource::GroundTruth
+            } else {
+                HandSource::Predicted(poses)
+            };
+            eval_action::run(&root, split, &hands, &engine, &out)
+        }
     }
 }
 

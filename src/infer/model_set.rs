@@ -166,6 +166,32 @@ impl ModelSet {
             action: ModelSlot::load(ModelKind::Action, &paths.action, options, ActionModel::load),
         }
     }
+
+    /// Loads only the models of `kinds` (a batch tool that needs one network does not pay
+    /// for the others); the rest are missing with a hint saying why.
+    pub fn load_only(paths: &ModelPaths, options: &InferOptions, kinds: &[ModelKind]) -> Self {
+        fn slot<M>(
+            kind: ModelKind,
+            paths: &ModelPaths,
+            options: &InferOptions,
+            kinds: &[ModelKind],
+            load: fn(&Path, &InferOptions) -> Result<M, InferError>,
+        ) -> ModelSlot<M> {
+            if kinds.contains(&kind) {
+                ModelSlot::load(kind, paths.path(kind), options, load)
+            } else {
+                ModelSlot::Missing {
+                    expected_path: paths.path(kind).to_path_buf(),
+                    hint: "not loaded: this command does not use it".into(),
+                }
+            }
+        }
+        Self {
+            depth: slot(ModelKind::Depth, paths, options, kinds, DepthModel::load),
+            pose: slot(ModelKind::Pose, paths, options, kinds, PoseModel::load),
+            action: slot(ModelKind::Action, paths, options, kinds, ActionModel::load),
+        }
+    }
 }
 
 /// What the UI shows about one model slot.

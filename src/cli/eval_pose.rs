@@ -1,0 +1,120 @@
+//! `sharp-viewer eval-pose ROOT --split test`: SHARP's MPJPE (left / right / mean), 2D EPE
+//! and PCK / AUC of the predicted pose files, per take and overall, printed and written as
+//! CSV and JSON.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::batch::write_atomic;
+use crate::dataset::Split;
+use crate::eval::{PCK_THRESHOLD, PoseEvaluation, PoseSummary, evaluate_poses};
+
+/// Scores `cam4/<folder>` of every frame of `split` and writes the tables into `out`.
+pub fn run(root: &Path, split: Split, folder: &str, out: &Path) -> anyhow::Result<ExitCode> {
+    let evaluation = evaluate_poses(root, split, folder)?;
+    println!("{} split, poses from cam4/{folder}", split.name());
+    println!(
+        "{:<28} {:>7} {:>10} {:>10} {:>10} {:>9} {:>7} {:>7}",
+        "take", "frames", "left mm", "right mm", "mean mm", "EPE px", "PCK", "AUC"
+    );
+    for (take, tally) in &evaluation.takes {
+        print_row(take, &tally.summary());
+    }
+    print_row("overall", &evaluation.summary());
+    write_outputs(&evaluation, split, folder, out)?;
+    println!("tables written to {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_row(name: &str, summary: &PoseSummary) {
+    let cell = |value: Option<f64>, digits: usize| match value {
+        Some(value) => format!("{value:.digits$}"),
+        None => "-".to_owned(),
+    };
+    println!(
+        "{name:<28} {:>7} {:>10} {:>10} {:>10} {:>9} {:>7} {:>7}",
+        summary.frames,
+        cell(summary.left.mpjpe_mm, 2),
+        cell(summary.right.mpjpe_mm, 2),
+        cell(summary.mpjpe_mm, 2),
+        cell(summary.epe_2d_px, 2),
+        cell(summary.pck, 3),
+        cell(summary.auc, 3),
+    );
+}
+
+/// `summary.json`, `per_take.csv` and `frames.csv` in `out`.
+fn write_outputs(
+    evaluation: &PoseEvaluation,
+    split: Split,
+    folder: &str,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let takes: Vec<serde_json::Value> = evaluation
+        .takes
+        .iter()
+        .map(|(take, tally)| serde_json::json!({ "take": take, "metrics": tally.summary() }))
+        .collect();
+    let json = serde_json::json!({
+        "split": split.name(),
+        "poses": folder,
+        "pck_threshold": PCK_THRESHOLD,
+        "overall": evaluation.summary(),
+        "takes": takes,
+    });
+    let path = out.join("summary.json");
+    write_atomic(&path, serde_json::to_string_pretty(&json)?.as_bytes())
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+
+    let mut per_take = csv::Writer::from_writer(Vec::new());
+    per_take.write_record([
+        "take",
+        "frames",
+        "left_frames",
+        "right_frames",
+        "left_mpjpe_mm",
+        "right_mpjpe_mm",
+        "mean_mpjpe_mm",
+        "epe_2d_px",
+        "pck",
+        "auc",
+    ])?;
+    let rows = evaluation
+        .takes
+        .iter()
+        .map(|(take, tally)| (take.as_str(), tally.summary()))
+        .chain(std::iter::once(("overall", evaluation.summary())));
+    for (take, summary) in rows {
+        per_take.write_record([
+            take.to_owned(),
+            summary.frames.to_string(),
+            summary.left.evaluated.to_string(),
+            summary.right.evaluated.to_string(),
+            number(summary.left.mpjpe_mm),
+            number(summary.right.mpjpe_mm),
+            number(summary.mpjpe_mm),
+            number(summary.epe_2d_px),
+            number(summary.pck),
+            number(summary.auc),
+        ])?;
+    }
+    let path = out.join("per_take.csv");
+    write_atomic(&path, &per_take.into_inner()?)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+
+    let mut frames = csv::Writer::from_writer(Vec::new());
+    for row in &evaluation.frames {
+        frames.serialize(row)?;
+    }
+    let path = out.join("frames.csv");
+    write_atomic(&path, &frames.into_inner()?)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    Ok(())
+}
+
+/// A CSV cell: the number, or empty when undefined.
+fn number(value: Option<f64>) -> String {
+    value.map(|value| value.to_string()).unwrap_or_default()
+}

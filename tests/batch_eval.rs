@@ -1,0 +1,245 @@
+//! The batch and evaluation commands on a generated dataset and the tiny fixture models:
+//! resumability, sharding, SHARP's pose metrics end to end, the CodaLab submission.
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+
+use sharp_viewer::batch::relative_name;
+use sharp_viewer::dataset::own_pose::{OwnHandPose, OwnPoseFrame, format_own_pose};
+use sharp_viewer::dataset::{Split, Take, discover_takes};
+use sharp_viewer::eval::{SUBMISSION_JSON, evaluate_poses};
+use sharp_viewer::geometry::Hand;
+
+/// Runs the viewer binary; returns (success, stdout).
+fn run(args: &[&str]) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_sharp-viewer"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+fn text(path: &Path) -> String {
+    path.to_str().expect("UTF-8 path").to_owned()
+}
+
+#[test]
+fn pose_files_resume_and_ignore_interrupted_temporary_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, _) = common::small_sample(dir.path(), 12, 3);
+    let models = common::fixture_models(dir.path());
+    let args = [
+        "poses",
+        &text(&root),
+        "--models",
+        &text(&models),
+        "--provider",
+        "cpu",
+        "--mask-backend",
+        "cpu",
+        "--mask",
+        "none",
+        "--split",
+        "test",
+    ];
+    let (ok, out) = run(&args);
+    assert!(
+        ok && out.contains("12 written, 0 already there, 0 failed"),
+        "{out}"
+    );
+    let take = root.join(
+        sharp_viewer::dataset::Splits::load(&root).0.pose[&Split::Test]
+            .keys()
+            .next()
+            .expect("a test take"),
+    );
+    let folder = take.join("cam4/hand_pose_3d_own_not_masked");
+    assert_eq!(std::fs::read_dir(&folder).expect("outputs").count(), 12);
+
+    // An interrupted run: one output missing, a temporary file left behind.
+    std::fs::remove_file(folder.join("000003.txt")).expect("remove one output");
+    std::fs::write(folder.join(".000003.txt.tmp-1"), "partial").expect("a stale temp file");
+    let (ok, out) = run(&args);
+    assert!(
+        ok && out.contains("1 written, 11 already there, 0 failed"),
+        "{out}"
+    );
+    let written = std::fs::read_to_string(folder.join("000003.txt")).expect("rewritten");
+    assert_eq!(written.lines().count(), 2);
+}
+
+#[test]
+fn shards_split_the_depth_maps_and_a_second_run_skips_them_all() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, take) = common::small_sample(dir.path(), 12, 1);
+    let models = common::fixture_models(dir.path());
+    let depth_dir = take.join("cam4/depth_est_low");
+    let _ = std::fs::remove_dir_all(&depth_dir);
+    let base = |shard: &str| {
+        run(&[
+            "depth",
+            &text(&root),
+            "--models",
+            &text(&models),
+            "--provider",
+            "cpu",
+            "--mask-backend",
+            "cpu",
+            "--shard",
+            shard,
+        ])
+    };
+    let (ok, first) = base("0/2");
+    assert!(
+        ok && first.contains("6 written, 0 already there"),
+        "{first}"
+    );
+    let (ok, second) = base("1/2");
+    assert!(
+        ok && second.contains("6 written, 0 already there"),
+        "{second}"
+    );
+    let (ok, again) = base("0/1");
+    assert!(
+        ok && again.contains("0 written, 12 already there"),
+        "{again}"
+    );
+    let map = image::open(depth_dir.join("000005.png")).expect("a PNG");
+    assert_eq!((map.width(), map.height()), (384, 384));
+    assert_eq!(map.color(), image::ColorType::L8);
+}
+
+#[test]
+fn poses_equal_to_the_annotations_score_zero_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, _) = common::small_sample(dir.path(), 12, 3);
+    let folder = "hand_pose_3d_from_gt";
+    let splits = sharp_viewer::dataset::Splits::load(&root).0;
+    for take_dir in discover_takes(&root).expect("takes") {
+        let take = Take::open(&take_dir).expect("a take");
+        if !splits.pose[&Split::Test].contains_key(&relative_name(&root, &take.dir)) {
+            continue;
+        }
+        for &number in &take.frames {
+            let truth = take.read_hand_pose(number).expect("annotations");
+            let hand = |hand: Hand| {
+                truth.get(hand).map(|joints| OwnHandPose {
+                    uv: joints.map(|joint| take.intrinsics.project(joint).expect("in front")),
+                    z_mm: joints.map(|joint| joint.z * 1000.0),
+                })
+            };
+            let frame = OwnPoseFrame {
+                left: hand(Hand::Left),
+                right: hand(Hand::Right),
+            };
+            let path = take
+                .camera_dir()
+                .join(folder)
+                .join(format!("{number:06}.txt"));
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+            std::fs::write(path, format_own_pose(&frame)).expect("write");
+        }
+    }
+    let evaluation = evaluate_poses(&root, Split::Test, folder).expect("scored");
+    let summary = evaluation.summary();
+    assert_eq!(summary.frames, 12);
+    assert!(summary.left.evaluated + summary.right.evaluated > 0);
+    assert!(
+        summary.mpjpe_mm.expect("some hand counted") < 0.05,
+        "{summary:?}"
+    );
+    assert!(summary.epe_2d_px.expect("2D") < 0.01);
+    assert_eq!(summary.pck, Some(1.0));
+    // Threshold 0 counts nothing (strict inequality), every other step counts everything.
+    assert!((summary.auc.expect("AUC") - 0.95).abs() < 1e-12);
+
+    let out = dir.path().join("eval");
+    let (ok, printed) = run(&[
+        "eval-pose",
+        &text(&root),
+        "--split",
+        "test",
+        "--poses",
+        folder,
+        "--out",
+        &text(&out),
+    ]);
+    assert!(ok && printed.contains("overall"), "{printed}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json"))
+            .expect("valid JSON");
+    assert_eq!(json["overall"]["frames"], 12);
+    let frames = std::fs::read_to_string(out.join("frames.csv")).expect("frames.csv");
+    assert_eq!(frames.lines().count(), 13);
+
+    let (ok, _) = run(&[
+        "eval-pose",
+        &text(&root),
+        "--poses",
+        "nowhere",
+        "--out",
+        &text(&out),
+    ]);
+    assert!(!ok, "missing pose files are an error");
+}
+
+#[test]
+fn the_test_split_gives_a_codalab_zip_and_val_a_confusion_matrix() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, _) = common::small_sample(dir.path(), 30, 3);
+    let models = common::fixture_models(dir.path());
+    let (splits, _) = sharp_viewer::dataset::Splits::load(&root);
+    let test_ids: Vec<u32> = splits.actions[&Split::Test].iter().map(|s| s.id).collect();
+    assert!(!test_ids.is_empty());
+    let out = dir.path().join("test");
+    let engine = ["--models", &text(&models), "--provider", "cpu"];
+    let mut args = vec![
+        "eval-action",
+        root.to_str().expect("path"),
+        "--split",
+        "test",
+    ];
+    let out_text = text(&out);
+    args.extend(["--out", &out_text]);
+    args.extend(engine);
+    let (ok, printed) = run(&args);
+    assert!(ok, "{printed}");
+    let zip = std::fs::File::open(out.join("submission.zip")).expect("the zip");
+    let mut archive = zip::ZipArchive::new(zip).expect("a zip");
+    let mut json = String::new();
+    archive
+        .by_name(SUBMISSION_JSON)
+        .expect("action_labels.json")
+        .read_to_string(&mut json)
+        .expect("text");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(value["modality"], "hand+obj");
+    for id in &test_ids {
+        let action = value[id.to_string()]
+            .as_u64()
+            .expect("an action per segment");
+        assert!((1..=36).contains(&action));
+    }
+    assert_eq!(value.as_object().map(|o| o.len()), Some(test_ids.len() + 1));
+
+    let val = dir.path().join("val");
+    let val_text = text(&val);
+    let mut args = vec![
+        "eval-action",
+        root.to_str().expect("path"),
+        "--split",
+        "val",
+    ];
+    args.extend(["--out", &val_text]);
+    args.extend(engine);
+    let (ok, printed) = run(&args);
+    assert!(ok && printed.contains("accuracy"), "{printed}");
+    let confusion = std::fs::read_to_string(val.join("confusion.csv")).expect("confusion");
+    assert_eq!(confusion.lines().count(), 37);
+}
