@@ -13,6 +13,8 @@ Two steps, both writing under tests/fixtures/golden/mediapipe/:
             ``golden.json``: per frame the palm detections, the ROIs built from
             them, the ROIs built from landmarks, and per hand the normalised image
             landmarks, world landmarks (metres) and the handedness label/score.
+            Full models (model_complexity=1) for every case, lite models
+            (model_complexity=0) for the cases named ``*_lite``.
 
 Environment (Python 3.11, see mediapipe_requirements.txt)::
 
@@ -127,6 +129,8 @@ MIRRORED = {"rotated_640x480_mirrored": "rotated_640x480"}
 # pixels with edge replication. The second frame must reuse the ROIs from the first
 # frame's landmarks (both hands tracked, so no palm detection runs).
 SEQUENCES = {"track_two_hands": [("two_hands_1280x720", 0, 0), ("two_hands_1280x720", 6, -4)]}
+# Scenes also run with the lite models (model_complexity=0).
+LITE_SCENES = ["two_hands_1280x720", "rotated_640x480"]
 
 
 def shifted(array: np.ndarray, dx: int, dy: int) -> np.ndarray:
@@ -251,13 +255,16 @@ def run() -> None:
 
     cases = []
     static_files = [f"{n}.png" for n in SCENES] + [f"{n}.png" for n in MIRRORED]
-    for file in static_files:
-        graph = make_graph(static=True, num_hands=2)
+    runs = [(file, 1) for file in static_files] + [(f"{n}.png", 0) for n in LITE_SCENES]
+    for file, complexity in runs:
+        graph = make_graph(static=True, num_hands=2, model_complexity=complexity)
         image = load(file)
+        suffix = "" if complexity == 1 else "_lite"
         cases.append(
             {
-                "name": file.removesuffix(".png"),
+                "name": file.removesuffix(".png") + suffix,
                 "mode": "static",
+                "model_complexity": complexity,
                 "num_hands": 2,
                 "frames": [{"image": file, **frame_json(graph.process({"image": image}))}],
             }
@@ -269,13 +276,14 @@ def run() -> None:
         for file in sequence_files(name):
             frames.append({"image": file, **frame_json(graph.process({"image": load(file)}))})
         graph.close()
-        cases.append({"name": name, "mode": "video", "num_hands": 2, "frames": frames})
+        cases.append(
+            {"name": name, "mode": "video", "model_complexity": 1, "num_hands": 2, "frames": frames}
+        )
 
     golden = {
         "generator": "tests/reference/mediapipe_reference.py",
         "mediapipe_version": mediapipe.__version__,
         "graph": "mediapipe/modules/hand_landmark/hand_landmark_tracking_cpu.binarypb",
-        "model_complexity": 1,
         "min_detection_confidence": MIN_DETECTION_CONFIDENCE,
         "min_tracking_confidence": MIN_TRACKING_CONFIDENCE,
         "conventions": {
