@@ -11,6 +11,7 @@
 pub mod cli;
 pub mod dataset;
 pub mod geometry;
+pub mod infer;
 pub mod mask;
 pub mod pipeline;
 pub mod sample;

@@ -1,0 +1,3 @@
+//! Neural-network inference through ONNX Runtime.
+
+pub mod mediapipe;
