@@ -284,4 +284,60 @@ mod tests {
         assert!((d.keypoints[0] - Vec2::new(0.55, 0.25)).length() < 1e-6);
         assert!(decode_palms(&raw, &[-0.1], &anchors, 0.5).is_empty());
     }
+
+    fn boxed(score: f32, xmin: f32, ymin: f32, size: f32) -> PalmDetection {
+        PalmDetection {
+            score,
+            xmin,
+            ymin,
+            width: size,
+            height: size,
+            keypoints: [Vec2::new(xmin, ymin); PALM_KEYPOINTS],
+        }
+    }
+
+    #[test]
+    fn nms_merges_overlapping_boxes_weighted_by_score() {
+        // 0.1 x 0.1 boxes 0.02 apart: IoU 0.008 / 0.012 = 0.67 > 0.3.
+        let strong = boxed(0.9, 0.40, 0.40, 0.1);
+        let weak = boxed(0.3, 0.42, 0.40, 0.1);
+        let merged = weighted_nms(&[weak, strong], PALM_NMS_IOU);
+        assert_eq!(merged.len(), 1);
+        let m = merged[0];
+        assert_eq!(m.score, 0.9, "the merged detection keeps the best score");
+        let expected_xmin = (0.40 * 0.9 + 0.42 * 0.3) / 1.2;
+        assert!((m.xmin - expected_xmin).abs() < 1e-6, "{m:?}");
+        assert!((m.width - 0.1).abs() < 1e-6 && (m.ymin - 0.40).abs() < 1e-6);
+        assert!((m.keypoints[3].x - expected_xmin).abs() < 1e-6);
+    }
+
+    #[test]
+    fn nms_keeps_separate_hands_best_first() {
+        let left = boxed(0.6, 0.1, 0.1, 0.2);
+        let right = boxed(0.8, 0.6, 0.1, 0.2);
+        // Half a box off the right one: IoU 0.02 / 0.06 = 0.33 > 0.3, merged; three
+        // quarters off: IoU 0.01 / 0.07 = 0.14, kept.
+        let near = boxed(0.7, 0.7, 0.1, 0.2);
+        let apart = boxed(0.7, 0.75, 0.1, 0.2);
+        let merged = weighted_nms(&[left, right, near], PALM_NMS_IOU);
+        assert_eq!(merged.len(), 2);
+        assert_eq!((merged[0].score, merged[1].score), (0.8, 0.6));
+        let kept = weighted_nms(&[left, right, apart], PALM_NMS_IOU);
+        assert_eq!(
+            kept.iter().map(|d| d.score).collect::<Vec<_>>(),
+            vec![0.8, 0.7, 0.6]
+        );
+        // A lone detection is "merged" with itself: unchanged up to rounding.
+        assert!((kept[1].xmin - apart.xmin).abs() < 1e-6 && (kept[1].width - 0.2).abs() < 1e-6);
+    }
+
+    #[test]
+    fn nms_of_a_degenerate_box_terminates() {
+        let point = boxed(0.9, 0.5, 0.5, 0.0);
+        let other = boxed(0.5, 0.1, 0.1, 0.1);
+        let merged = weighted_nms(&[point, other], PALM_NMS_IOU);
+        // The zero-area best box overlaps nothing, not even itself: MediaPipe stops there.
+        assert_eq!(merged, vec![point]);
+        assert!(weighted_nms(&[], PALM_NMS_IOU).is_empty());
+    }
 }

@@ -189,7 +189,7 @@ fn invert3(m: &[f64; 9]) -> [f64; 9] {
 
 /// Fixed-point bilinear sampling of an 8-bit RGB image.
 struct Sampler<'a> {
-    image: &'a RgbImage,
+    pixels: &'a [u8],
     width: i32,
     height: i32,
     border: Border,
@@ -198,11 +198,16 @@ struct Sampler<'a> {
 impl<'a> Sampler<'a> {
     fn new(image: &'a RgbImage, border: Border) -> Self {
         Self {
-            image,
+            pixels: image.as_raw(),
             width: i32::try_from(image.width()).unwrap_or(i32::MAX),
             height: i32::try_from(image.height()).unwrap_or(i32::MAX),
             border,
         }
+    }
+
+    /// Byte offset of pixel `(x, y)`, which must be inside the image.
+    fn offset(&self, x: i32, y: i32) -> usize {
+        (y as usize * self.width as usize + x as usize) * 3
     }
 
     /// One pixel, with the border rule outside the image.
@@ -213,8 +218,8 @@ impl<'a> Sampler<'a> {
             (false, Border::Zero) => return [0; 3],
             (false, Border::Replicate) => (x.clamp(0, self.width - 1), y.clamp(0, self.height - 1)),
         };
-        // Both coordinates are within the image here, hence non-negative.
-        self.image.get_pixel(x as u32, y as u32).0
+        let at = self.offset(x, y);
+        [self.pixels[at], self.pixels[at + 1], self.pixels[at + 2]]
     }
 
     /// The value at `(fx, fy)` / 32 pixels.
@@ -222,7 +227,23 @@ impl<'a> Sampler<'a> {
         let clamp16 = |v: i32| v.clamp(i32::from(i16::MIN), i32::from(i16::MAX));
         let (sx, sy) = (clamp16(fx >> SUBPIXEL_BITS), clamp16(fy >> SUBPIXEL_BITS));
         let (ax, ay) = (fx & (SUBPIXEL - 1), fy & (SUBPIXEL - 1));
-        let weights = weights(ax, ay);
+        let w = weights(ax, ay);
+        let round =
+            |sum: i32| ((sum + (1 << (WEIGHT_BITS - 1))) >> WEIGHT_BITS).clamp(0, 255) as u8;
+        if (0..self.width - 1).contains(&sx) && (0..self.height - 1).contains(&sy) {
+            // All four neighbours inside: read them straight from the buffer.
+            let top = self.offset(sx, sy);
+            let bottom = self.offset(sx, sy + 1);
+            let p = self.pixels;
+            return std::array::from_fn(|c| {
+                round(
+                    i32::from(p[top + c]) * w[0]
+                        + i32::from(p[top + 3 + c]) * w[1]
+                        + i32::from(p[bottom + c]) * w[2]
+                        + i32::from(p[bottom + 3 + c]) * w[3],
+                )
+            });
+        }
         let corners = [
             self.pixel(sx, sy),
             self.pixel(sx.saturating_add(1), sy),
@@ -230,12 +251,13 @@ impl<'a> Sampler<'a> {
             self.pixel(sx.saturating_add(1), sy.saturating_add(1)),
         ];
         std::array::from_fn(|c| {
-            let sum: i32 = corners
-                .iter()
-                .zip(weights)
-                .map(|(p, w)| i32::from(p[c]) * w)
-                .sum();
-            ((sum + (1 << (WEIGHT_BITS - 1))) >> WEIGHT_BITS).clamp(0, 255) as u8
+            round(
+                corners
+                    .iter()
+                    .zip(w)
+                    .map(|(p, w)| i32::from(p[c]) * w)
+                    .sum(),
+            )
         })
     }
 }
