@@ -6,7 +6,8 @@
 //! those stages; [`dataset`] reads the H2O layout from disk; [`sample`] renders a
 //! synthetic take in that layout; [`geometry`] holds the camera model and the hand
 //! skeleton every stage shares; [`viz`] draws colour maps and overlays headlessly;
-//! [`cli`] is the command line.
+//! [`cli`] is the command line; [`infer`] runs the three SHARP networks (pseudo-depth, 3D
+//! hand pose, action) through ONNX Runtime.
 
 pub mod cli;
 pub mod dataset;

@@ -35,6 +35,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<ExitCode> {
     run_viewer(LaunchOptions {
         source,
         start_position: args.frame,
+        worker: args.engine.worker_options(),
     })
     .map_err(|error| anyhow::anyhow!("the viewer window failed: {error}"))?;
     Ok(ExitCode::SUCCESS)

@@ -9,6 +9,7 @@ pub mod images;
 mod inspect;
 mod kind;
 pub mod numbers;
+pub mod own_pose;
 mod splits;
 mod take;
 

@@ -5,6 +5,7 @@ use crossbeam_channel::{Receiver, Sender};
 use super::Repaint;
 use super::latest::LatestSender;
 use super::messages::{PipelineEvent, Seek, SourceSpec};
+use super::worker::WorkerCommand;
 use crate::dataset::discover_takes;
 use crate::sample::{self, SampleProgress};
 use crate::source::{Frame, FrameSource, TakeSource};
@@ -20,6 +21,7 @@ pub(super) enum SourceCommand {
 pub(super) fn run(
     commands: Receiver<SourceCommand>,
     frames: LatestSender<(Frame, Seek)>,
+    worker: Sender<WorkerCommand>,
     events: Sender<PipelineEvent>,
     repaint: Repaint,
 ) {
@@ -30,6 +32,9 @@ pub(super) fn run(
             match command {
                 SourceCommand::Open(spec) => match open(spec, &events, &repaint) {
                     Ok(opened) => {
+                        let _ = worker.send(WorkerCommand::StartSource {
+                            fps: opened.info().fps,
+                        });
                         let _ = events.send(PipelineEvent::Opened(Box::new(opened.info().clone())));
                         source = Some(opened);
                         newest_seek = None;

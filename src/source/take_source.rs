@@ -84,6 +84,7 @@ impl FrameSource for TakeSource {
             rgb,
             depth_mm,
             annotations,
+            intrinsics: self.info.intrinsics,
             read_time: started.elapsed(),
         })
     }
