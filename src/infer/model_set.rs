@@ -1,4 +1,5 @@
-//! The three models of a models folder, each ready, missing or invalid.
+//! The models of a models folder, each ready, missing or invalid: SHARP's three networks
+//! and the MediaPipe Hands pair in its `mediapipe/` subfolder.
 
 use std::path::{Path, PathBuf};
 
@@ -6,6 +7,7 @@ use super::action::ActionModel;
 use super::contract::ModelKind;
 use super::depth::DepthModel;
 use super::error::InferError;
+use super::mediapipe::{HandsInfo, HandsModel, MEDIAPIPE_FOLDER, ModelVariant};
 use super::pose::PoseModel;
 use super::providers::InferOptions;
 use super::session::ModelInfo;
@@ -19,15 +21,28 @@ pub struct ModelPaths {
     pub pose: PathBuf,
     /// The action model file.
     pub action: PathBuf,
+    /// The folder with the MediaPipe Hands files.
+    pub mediapipe: PathBuf,
+    /// Which MediaPipe pair to load from it.
+    pub mediapipe_variant: ModelVariant,
 }
 
 impl ModelPaths {
-    /// `depth.onnx`, `pose.onnx` and `action.onnx` inside `folder`.
+    /// `depth.onnx`, `pose.onnx` and `action.onnx` inside `folder`, and MediaPipe's files
+    /// in its `mediapipe/` subfolder when there is one, else in the default folder's (the
+    /// MediaPipe models ship with the viewer, SHARP's are exported by the user).
     pub fn in_folder(folder: &Path) -> Self {
+        let own = folder.join(MEDIAPIPE_FOLDER);
         Self {
             depth: folder.join(ModelKind::Depth.file_name()),
             pose: folder.join(ModelKind::Pose.file_name()),
             action: folder.join(ModelKind::Action.file_name()),
+            mediapipe: if own.is_dir() {
+                own
+            } else {
+                Self::default_folder().join(MEDIAPIPE_FOLDER)
+            },
+            mediapipe_variant: ModelVariant::default(),
         }
     }
 
@@ -125,8 +140,8 @@ impl<M> ModelSlot<M> {
     }
 }
 
-/// The three networks, each in its own state. The worker thread that loads them owns
-/// them (running a model needs `&mut`).
+/// The networks, each in its own state. The worker thread that loads them owns them
+/// (running a model needs `&mut`).
 #[derive(Debug)]
 pub struct ModelSet {
     /// Pseudo-depth.
@@ -135,6 +150,8 @@ pub struct ModelSet {
     pub pose: ModelSlot<PoseModel>,
     /// Action classifier.
     pub action: ModelSlot<ActionModel>,
+    /// MediaPipe Hands, the second pose backend.
+    pub hands: ModelSlot<HandsModel>,
 }
 
 impl ModelSet {
@@ -144,13 +161,38 @@ impl ModelSet {
             depth: ModelSlot::load(ModelKind::Depth, &paths.depth, options, DepthModel::load),
             pose: ModelSlot::load(ModelKind::Pose, &paths.pose, options, PoseModel::load),
             action: ModelSlot::load(ModelKind::Action, &paths.action, options, ActionModel::load),
+            hands: load_hands(&paths.mediapipe, paths.mediapipe_variant, options),
         }
     }
 }
 
-/// What the UI shows about one model slot.
+/// The MediaPipe pair in `folder`, or why not.
+fn load_hands(folder: &Path, variant: ModelVariant, options: &InferOptions) -> ModelSlot<HandsModel> {
+    if let Some(missing) = HandsModel::missing_file(folder, variant) {
+        let hint = "the MediaPipe Hands models ship in models/mediapipe/ of the source tree; \
+                    models/mediapipe/convert_mediapipe.py reproduces them"
+            .to_owned();
+        tracing::warn!("no MediaPipe model at {}: {hint}", missing.display());
+        return ModelSlot::Missing {
+            expected_path: missing,
+            hint,
+        };
+    }
+    match HandsModel::load(folder, variant, options) {
+        Ok(model) => ModelSlot::Ready(model),
+        Err(error) => {
+            tracing::error!("MediaPipe Hands unusable: {error}");
+            ModelSlot::Invalid {
+                path: folder.to_path_buf(),
+                error,
+            }
+        }
+    }
+}
+
+/// What the UI shows about one model slot; `I` is what is known about a ready model.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ModelStatus {
+pub enum ModelStatus<I = ModelInfo> {
     /// No file at `path`; `hint` says how to make one.
     Missing {
         /// Where it was looked for.
@@ -166,12 +208,12 @@ pub enum ModelStatus {
         message: String,
     },
     /// Loaded: where from, which provider runs it, how long loading took.
-    Ready(ModelInfo),
+    Ready(I),
 }
 
 impl<M> ModelSlot<M> {
     /// The slot's status, given how to read a ready model's info.
-    pub fn status(&self, info: impl Fn(&M) -> &ModelInfo) -> ModelStatus {
+    pub fn status<I: Clone>(&self, info: impl Fn(&M) -> &I) -> ModelStatus<I> {
         match self {
             ModelSlot::Missing {
                 expected_path,
@@ -197,6 +239,11 @@ impl ModelSet {
             (ModelKind::Pose, self.pose.status(PoseModel::info)),
             (ModelKind::Action, self.action.status(ActionModel::info)),
         ]
+    }
+
+    /// The status of MediaPipe Hands.
+    pub fn hands_status(&self) -> ModelStatus<HandsInfo> {
+        self.hands.status(HandsModel::info)
     }
 }
 

@@ -14,6 +14,7 @@ use super::settings::{STORAGE_KEY, ViewerSettings};
 use super::stats::PipelineStats;
 use super::textures::PanelTextures;
 use super::timeline::{TimelineRequest, timeline};
+use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelStatus};
 use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, SourceSpec, WorkerOptions};
 use crate::source::SourceInfo;
@@ -53,6 +54,7 @@ pub struct ViewerApp {
     status: Status,
     messages: VecDeque<String>,
     models: Vec<(ModelKind, ModelStatus)>,
+    hands: Option<ModelStatus<HandsInfo>>,
     start_position: usize,
 }
 
@@ -81,6 +83,7 @@ impl ViewerApp {
             status: Status::Opening,
             messages: VecDeque::new(),
             models: Vec::new(),
+            hands: None,
             start_position: launch.start_position,
         })
     }
@@ -136,6 +139,7 @@ impl ViewerApp {
                     self.log(message);
                 }
                 PipelineEvent::Models(models) => self.models = models,
+                PipelineEvent::Hands(status) => self.hands = Some(status),
                 PipelineEvent::FrameFailed { message, .. } => self.log(message),
             }
         }

@@ -21,7 +21,7 @@ impl fmt::Display for MediaPipeModel {
 }
 
 /// What can go wrong in the MediaPipe Hands pipeline.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum MediaPipeError {
     /// A session does not have the inputs/outputs of the converted MediaPipe model
     /// (wrong file loaded, or a different conversion).

@@ -7,9 +7,9 @@
 //! the graph file and calculator it follows); `tests/mediapipe_golden.rs` checks the
 //! result against MediaPipe 0.10.21 itself.
 //!
-//! This module does not create ONNX Runtime sessions: [`MediaPipeHands::new`] takes two
-//! sessions built by the runtime (any execution provider) from
-//! [`ModelVariant::palm_file`] and [`ModelVariant::landmark_file`].
+//! [`MediaPipeHands::new`] takes two sessions built by the caller (any execution
+//! provider) from [`ModelVariant::palm_file`] and [`ModelVariant::landmark_file`];
+//! [`HandsModel::load`] builds them from a folder the way the SHARP models are loaded.
 //!
 //! # Handedness
 //!
@@ -24,6 +24,7 @@
 mod anchors;
 mod error;
 mod landmarks;
+mod loader;
 mod palm;
 mod placement;
 mod roi;
@@ -42,6 +43,7 @@ use crate::geometry::{CameraIntrinsics, Hand, HandJoints, JOINTS_PER_HAND};
 pub use anchors::{Anchor, PALM_ANCHOR_COUNT, PALM_INPUT_SIZE, palm_anchors};
 pub use error::{MediaPipeError, MediaPipeModel};
 pub use landmarks::{HandLandmarks, LANDMARK_INPUT_SIZE, LandmarkModel, decode_landmarks};
+pub use loader::{HandsInfo, HandsModel, MEDIAPIPE_FOLDER};
 pub use palm::{
     PALM_KEYPOINTS, PALM_NMS_IOU, PalmDetection, PalmDetector, decode_palms, weighted_nms,
 };
@@ -52,7 +54,7 @@ pub use roi::{NormRect, RotatedRect, roi_from_landmarks, roi_from_palm};
 pub use tracking::{ASSOCIATION_IOU, RoiSource, Tracker, associate};
 
 /// Which pair of MediaPipe models.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ModelVariant {
     /// `palm_detection_full.onnx` + `hand_landmark_full.onnx` (MediaPipe's
     /// `model_complexity=1`, its default).
