@@ -70,6 +70,8 @@ pub struct HandsSettings {
     /// Whether frames are mirrored (selfie view). H2O frames and raw webcam frames are
     /// not; MediaPipe's own left/right labels assume they are.
     pub mirrored: bool,
+    /// Palm detection score threshold (MediaPipe's `min_detection_confidence`).
+    pub min_detection_confidence: f32,
 }
 
 impl Default for HandsSettings {
@@ -79,6 +81,7 @@ impl Default for HandsSettings {
             pseudo_scale_mm: 350.0,
             fixed_depth_mm: 450.0,
             mirrored: false,
+            min_detection_confidence: 0.5,
         }
     }
 }
@@ -106,6 +109,7 @@ pub(super) fn mediapipe_pose(
     let hands = model.hands_mut();
     let mut options = *hands.options();
     options.input_is_mirrored = settings.mirrored;
+    options.min_detection_confidence = settings.min_detection_confidence;
     hands.set_options(options);
     let result = hands.process(image)?;
     let landmark_time = result.hands.iter().map(|hand| hand.landmark_time).sum();
