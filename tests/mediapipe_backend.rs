@@ -16,8 +16,8 @@ use sharp_viewer::infer::mediapipe::RootDepth;
 use sharp_viewer::infer::{InferOptions, ModelPaths, ModelSet};
 use sharp_viewer::mask::{DepthRange, DepthUnit, MaskEngine, MaskPreference};
 use sharp_viewer::pipeline::{
-    ACTION_WINDOW_SECONDS, ActionInput, FrameProcessor, HandsSettings, MaskSettings,
-    PoseBackend, ProcessSettings, RootDepthSource, Stage,
+    ACTION_WINDOW_SECONDS, ActionInput, FrameProcessor, HandsSettings, MaskSettings, PoseBackend,
+    ProcessSettings, RootDepthSource, Stage,
 };
 use sharp_viewer::source::Frame;
 
@@ -27,7 +27,10 @@ const WRIST_DEPTH_MM: u16 = 500;
 /// A processor with no SHARP model (an empty folder) and the shipped MediaPipe models.
 fn processor() -> FrameProcessor {
     let empty = tempfile::tempdir().expect("temp dir");
-    let models = ModelSet::load(&ModelPaths::in_folder(empty.path()), &InferOptions::default());
+    let models = ModelSet::load(
+        &ModelPaths::in_folder(empty.path()),
+        &InferOptions::default(),
+    );
     assert!(models.pose.ready().is_none());
     assert!(
         models.hands.ready().is_some(),
@@ -44,8 +47,13 @@ fn frame(position: usize, depth: bool) -> Frame {
     Frame {
         position,
         number: position as u32,
-        depth_mm: depth
-            .then(|| Arc::new(ImageBuffer::from_pixel(width, height, Luma([WRIST_DEPTH_MM])))),
+        depth_mm: depth.then(|| {
+            Arc::new(ImageBuffer::from_pixel(
+                width,
+                height,
+                Luma([WRIST_DEPTH_MM]),
+            ))
+        }),
         rgb: Arc::new(rgb),
         annotations: FrameAnnotations::default(),
         intrinsics: CameraIntrinsics::H2O_CAM4_DEFAULT,
@@ -75,7 +83,10 @@ fn settings(range: Option<DepthRange>, root_depth: RootDepthSource) -> ProcessSe
 #[test]
 fn mediapipe_poses_match_the_reference_in_h2o_order_placed_at_the_wrist_depth() {
     let mut processor = processor();
-    let processed = processor.process(&frame(0, true), &settings(None, RootDepthSource::GroundTruth));
+    let processed = processor.process(
+        &frame(0, true),
+        &settings(None, RootDepthSource::GroundTruth),
+    );
     let pose = processed.pose.expect("a pose");
     assert_eq!(pose.backend, PoseBackend::MediaPipe);
     assert_eq!((pose.frame_size.width, pose.frame_size.height), (1280, 720));
@@ -103,7 +114,10 @@ fn mediapipe_poses_match_the_reference_in_h2o_order_placed_at_the_wrist_depth() 
             let expected = Vec2::new(xyz[0] * 1280.0, xyz[1] * 720.0);
             let got = pose.prediction.keypoints[first + joint];
             assert!(
-                ((got - expected) / Vec2::new(1280.0, 720.0)).abs().max_element() < 1e-3,
+                ((got - expected) / Vec2::new(1280.0, 720.0))
+                    .abs()
+                    .max_element()
+                    < 1e-3,
                 "{side:?} joint {joint}: {got} vs {expected}"
             );
         }
@@ -131,7 +145,10 @@ fn mediapipe_poses_match_the_reference_in_h2o_order_placed_at_the_wrist_depth() 
 #[test]
 fn without_depth_at_the_wrist_the_fixed_depth_places_the_hand_and_says_so() {
     let mut processor = processor();
-    let processed = processor.process(&frame(0, false), &settings(None, RootDepthSource::GroundTruth));
+    let processed = processor.process(
+        &frame(0, false),
+        &settings(None, RootDepthSource::GroundTruth),
+    );
     let pose = processed.pose.expect("a pose");
     let fixed = HandsSettings::default().fixed_depth_mm;
     for side in Hand::BOTH {
@@ -154,16 +171,30 @@ fn the_range_mask_applies_to_mediapipe_input() {
     let mut processor = processor();
     // Everything is at 500 mm: keeping 1..400 mm blacks out the whole frame.
     let near = Some(DepthRange::new(1.0, 400.0));
-    let processed = processor.process(&frame(0, true), &settings(near, RootDepthSource::GroundTruth));
+    let processed = processor.process(
+        &frame(0, true),
+        &settings(near, RootDepthSource::GroundTruth),
+    );
     assert_eq!(processed.kept_fraction, 0.0);
     let pose = processed.pose.expect("MediaPipe ran");
-    assert!(Hand::BOTH.iter().all(|&side| !pose.prediction.presence(side).present));
+    assert!(
+        Hand::BOTH
+            .iter()
+            .all(|&side| !pose.prediction.presence(side).present)
+    );
     // Keeping 1..700 mm keeps it all, and the hands come back after the jump.
     let far = Some(DepthRange::new(1.0, 700.0));
-    let processed = processor.process(&frame(10, true), &settings(far, RootDepthSource::GroundTruth));
+    let processed = processor.process(
+        &frame(10, true),
+        &settings(far, RootDepthSource::GroundTruth),
+    );
     assert_eq!(processed.kept_fraction, 1.0);
     let pose = processed.pose.expect("MediaPipe ran");
-    assert!(Hand::BOTH.iter().all(|&side| pose.prediction.presence(side).present));
+    assert!(
+        Hand::BOTH
+            .iter()
+            .all(|&side| pose.prediction.presence(side).present)
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The command line: `sharp-viewer [PATH]` opens the viewer; subcommands run tools.
 
+mod bench_hands;
 mod bench_mask;
 mod inspect;
 mod make_sample;
@@ -10,9 +11,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::infer::mediapipe::ModelVariant;
 use crate::infer::{InferOptions, ModelPaths, ProviderRequest};
 use crate::mask::MaskPreference;
-use crate::pipeline::WorkerOptions;
+use crate::pipeline::{PoseBackend, WorkerOptions};
 
 /// SHARP Viewer: egocentric 3D hand pose and action recognition, live.
 #[derive(Debug, Parser)]
@@ -47,6 +49,49 @@ pub struct EngineArgs {
     /// Threads ONNX Runtime uses per operator (default: all cores).
     #[arg(long)]
     pub threads: Option<std::num::NonZeroUsize>,
+    /// Which network finds the hands: SHARP's pose.onnx, or the pretrained MediaPipe
+    /// Hands shipped in models/mediapipe/ (default: the viewer's saved choice, else sharp).
+    #[arg(long, value_enum, value_name = "BACKEND")]
+    pub pose_backend: Option<PoseBackendArg>,
+    /// Which MediaPipe Hands pair to load.
+    #[arg(long, value_enum, default_value_t = MediaPipeModelArg::Full)]
+    pub mediapipe_model: MediaPipeModelArg,
+}
+
+/// `--pose-backend` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PoseBackendArg {
+    /// SHARP's EffHandEgoNet3D (pose.onnx).
+    Sharp,
+    /// MediaPipe Hands (models/mediapipe/).
+    Mediapipe,
+}
+
+impl From<PoseBackendArg> for PoseBackend {
+    fn from(arg: PoseBackendArg) -> Self {
+        match arg {
+            PoseBackendArg::Sharp => PoseBackend::Sharp,
+            PoseBackendArg::Mediapipe => PoseBackend::MediaPipe,
+        }
+    }
+}
+
+/// `--mediapipe-model` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MediaPipeModelArg {
+    /// palm_detection_full + hand_landmark_full (MediaPipe's default).
+    Full,
+    /// palm_detection_lite + hand_landmark_lite (faster).
+    Lite,
+}
+
+impl From<MediaPipeModelArg> for ModelVariant {
+    fn from(arg: MediaPipeModelArg) -> Self {
+        match arg {
+            MediaPipeModelArg::Full => ModelVariant::Full,
+            MediaPipeModelArg::Lite => ModelVariant::Lite,
+        }
+    }
 }
 
 /// `--provider` values.
@@ -72,13 +117,20 @@ pub enum MaskBackendArg {
 }
 
 impl EngineArgs {
+    /// The pose backend asked for on the command line, if any.
+    pub fn pose_backend(&self) -> Option<PoseBackend> {
+        self.pose_backend.map(PoseBackend::from)
+    }
+
     /// The worker's options these arguments describe.
     pub fn worker_options(&self) -> WorkerOptions {
+        let mut models = match &self.models {
+            Some(folder) => ModelPaths::in_folder(folder),
+            None => ModelPaths::default(),
+        };
+        models.mediapipe_variant = self.mediapipe_model.into();
         WorkerOptions {
-            models: match &self.models {
-                Some(folder) => ModelPaths::in_folder(folder),
-                None => ModelPaths::default(),
-            },
+            models,
             infer: InferOptions {
                 provider: match self.provider {
                     ProviderArg::Auto => ProviderRequest::Auto,
@@ -142,6 +194,19 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         iterations: usize,
     },
+    /// Time MediaPipe Hands: palm detection and the landmark model per hand, both model
+    /// pairs, on a frame with two hands.
+    BenchHands {
+        /// Timed calls per case.
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
+        /// Frame to run on (default: the two-hand test image of the source tree).
+        #[arg(long, value_name = "PNG")]
+        image: Option<PathBuf>,
+        /// Execution provider and threads (the models folder is not used).
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
 }
 
 /// Runs the command line.
@@ -156,6 +221,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
         }) => make_sample::run(&dir, frames, takes, force),
         Some(Command::BenchMask { iterations }) => bench_mask::run(iterations),
+        Some(Command::BenchHands {
+            iterations,
+            image,
+            engine,
+        }) => bench_hands::run(iterations, image, &engine),
     }
 }
 

@@ -167,7 +167,11 @@ impl ModelSet {
 }
 
 /// The MediaPipe pair in `folder`, or why not.
-fn load_hands(folder: &Path, variant: ModelVariant, options: &InferOptions) -> ModelSlot<HandsModel> {
+fn load_hands(
+    folder: &Path,
+    variant: ModelVariant,
+    options: &InferOptions,
+) -> ModelSlot<HandsModel> {
     if let Some(missing) = HandsModel::missing_file(folder, variant) {
         let hint = "the MediaPipe Hands models ship in models/mediapipe/ of the source tree; \
                     models/mediapipe/convert_mediapipe.py reproduces them"

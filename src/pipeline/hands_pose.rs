@@ -202,26 +202,36 @@ fn root_depth(
     problems: &mut Vec<String>,
 ) -> RootDepth {
     let wrist = hand.landmarks[MEDIAPIPE_TO_H2O[0]];
-    let at = |width: u32, height: u32| {
-        Vec2::new(wrist.x * width as f32, wrist.y * height as f32)
-    };
+    let at = |width: u32, height: u32| Vec2::new(wrist.x * width as f32, wrist.y * height as f32);
     let (measured, what) = match settings.root_depth {
         RootDepthSource::GroundTruth => (
             frame.depth_mm.as_deref().and_then(|map| {
                 let (width, height) = map.dimensions();
-                median_around(map.as_raw(), width, height, at(width, height), DEPTH_WINDOW_RADIUS)
-                    .map(|depth_mm| RootDepth::GroundTruth { depth_mm })
+                median_around(
+                    map.as_raw(),
+                    width,
+                    height,
+                    at(width, height),
+                    DEPTH_WINDOW_RADIUS,
+                )
+                .map(|depth_mm| RootDepth::GroundTruth { depth_mm })
             }),
             "ground-truth depth",
         ),
         RootDepthSource::PseudoDepth => (
             pseudo_depth.and_then(|map| {
                 let (width, height) = map.dimensions();
-                median_around(map.as_raw(), width, height, at(width, height), DEPTH_WINDOW_RADIUS)
-                    .map(|inverse_depth| RootDepth::PseudoDepth {
-                        inverse_depth,
-                        scale_mm: settings.pseudo_scale_mm,
-                    })
+                median_around(
+                    map.as_raw(),
+                    width,
+                    height,
+                    at(width, height),
+                    DEPTH_WINDOW_RADIUS,
+                )
+                .map(|inverse_depth| RootDepth::PseudoDepth {
+                    inverse_depth,
+                    scale_mm: settings.pseudo_scale_mm,
+                })
             }),
             "pseudo-depth",
         ),

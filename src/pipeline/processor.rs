@@ -10,11 +10,11 @@ use image::{GrayImage, RgbImage};
 use super::depth_cache::DepthCache;
 use super::hands_pose::{HandsSettings, PoseBackend, RootDepthSource, mediapipe_pose};
 use super::messages::{MaskSettings, Stage};
+use crate::infer::mediapipe::RootPlacement;
 use crate::infer::{
     ActionFrame, ActionPrediction, FrameSize, ModelSet, ObjectBox, PosePrediction, SlidingWindow,
     decode_pose,
 };
-use crate::infer::mediapipe::RootPlacement;
 use crate::mask::{DepthInput, DepthUnit, MaskBackend, MaskEngine};
 use crate::source::Frame;
 
@@ -374,9 +374,7 @@ impl FrameProcessor {
         problems: &mut Vec<String>,
     ) -> Option<PoseOutcome> {
         let Some(model) = self.models.hands.ready_mut() else {
-            problems.push(
-                "MediaPipe Hands is not loaded (see the Models section); no pose".into(),
-            );
+            problems.push("MediaPipe Hands is not loaded (see the Models section); no pose".into());
             return None;
         };
         match mediapipe_pose(model, image, frame, pseudo_depth, settings, problems) {

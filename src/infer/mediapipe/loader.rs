@@ -50,15 +50,12 @@ impl HandsModel {
             path: palm_path.clone(),
             source,
         })?;
-        let hands = MediaPipeHands::new(
-            palm_session,
-            landmark_session,
-            MediaPipeOptions::default(),
-        )
-        .map_err(|source| InferError::MediaPipe {
-            path: landmark_path,
-            source,
-        })?;
+        let hands =
+            MediaPipeHands::new(palm_session, landmark_session, MediaPipeOptions::default())
+                .map_err(|source| InferError::MediaPipe {
+                    path: landmark_path,
+                    source,
+                })?;
         let info = HandsInfo {
             folder: folder.to_path_buf(),
             variant,
