@@ -78,17 +78,17 @@ pub(super) fn run(
             }
             recv(commands) -> message => {
                 let Ok(command) = message else { break };
-                if apply(command, &mut processor, &mut settings, &mut current, &infer, &events) {
-                    if let Some(current) = &current {
-                        results.send(process(
-                            &mut processor,
-                            &current.frame,
-                            current.depth_view.clone(),
-                            Duration::ZERO,
-                            settings,
-                            Instant::now(),
-                        ));
-                    }
+                if apply(command, &mut processor, &mut settings, &mut current, &infer, &events)
+                    && let Some(current) = &current
+                {
+                    results.send(process(
+                        &mut processor,
+                        &current.frame,
+                        current.depth_view.clone(),
+                        Duration::ZERO,
+                        settings,
+                        Instant::now(),
+                    ));
                 }
             }
         }
