@@ -104,6 +104,7 @@ fn pose_keypoints_joints_and_presence_match_the_reference() {
             height: 720
         }
     );
+    let frame_size = pose.frame_size();
     let input: Array4<f32> = read_npy(golden("pose_input_frame0.npy")).expect("input npy");
     let raw = ok(pose.run(input.as_slice().expect("contiguous")));
     assert_eq!(
@@ -120,7 +121,7 @@ fn pose_keypoints_joints_and_presence_match_the_reference() {
     );
 
     let k = intrinsics(&reference["intrinsics"]);
-    let prediction = decode_pose(&raw, &k, pose.frame_size());
+    let prediction = decode_pose(&raw, &k, frame_size);
 
     let uv = numbers(&reference["keypoints_uv"]);
     let max_px = prediction

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::infer::mediapipe::ModelVariant;
-use crate::infer::{InferOptions, ModelPaths, ProviderRequest};
+use crate::infer::{InferOptions, ModelPaths, Precision, ProviderRequest};
 use crate::mask::MaskPreference;
 use crate::pipeline::{PoseBackend, WorkerOptions};
 
@@ -46,6 +46,9 @@ pub struct EngineArgs {
     /// Where range masking runs; `auto` uses a hardware GPU, else the CPU.
     #[arg(long, value_enum, default_value_t = MaskBackendArg::Auto)]
     pub mask_backend: MaskBackendArg,
+    /// Which export to load: fp32 (`depth.onnx` ...) or fp16 (`depth_fp16.onnx` ...).
+    #[arg(long, value_enum, default_value_t = PrecisionArg::Fp32)]
+    pub precision: PrecisionArg,
     /// Threads ONNX Runtime uses per operator (default: all cores).
     #[arg(long)]
     pub threads: Option<std::num::NonZeroUsize>,
@@ -94,6 +97,15 @@ impl From<MediaPipeModelArg> for ModelVariant {
     }
 }
 
+/// `--precision` values.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum PrecisionArg {
+    /// The float32 export.
+    Fp32,
+    /// The float16 export (`export_onnx.py --fp16`).
+    Fp16,
+}
+
 /// `--provider` values.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum ProviderArg {
@@ -124,10 +136,16 @@ impl EngineArgs {
 
     /// The worker's options these arguments describe.
     pub fn worker_options(&self) -> WorkerOptions {
-        let mut models = match &self.models {
-            Some(folder) => ModelPaths::in_folder(folder),
-            None => ModelPaths::default(),
-        };
+        let mut models = ModelPaths::in_folder_at(
+            &self
+                .models
+                .clone()
+                .unwrap_or_else(ModelPaths::default_folder),
+            match self.precision {
+                PrecisionArg::Fp32 => Precision::Fp32,
+                PrecisionArg::Fp16 => Precision::Fp16,
+            },
+        );
         models.mediapipe_variant = self.mediapipe_model.into();
         WorkerOptions {
             models,

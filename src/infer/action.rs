@@ -96,13 +96,11 @@ impl ActionModel {
         &mut self,
         features: &[[f32; ACTION_FEATURES]; ACTION_WINDOW],
     ) -> Result<ActionPrediction, InferError> {
-        let mut outputs = self.model.run(features.as_flattened())?;
-        let logits = outputs.swap_remove(0);
-        let logits: [f32; ACTION_CLASSES] =
-            logits.as_slice().try_into().map_err(|_| InferError::Run {
-                kind: ModelKind::Action,
-                message: format!("expected {ACTION_CLASSES} logits, got {}", logits.len()),
-            })?;
+        let logits = self.model.run(features.as_flattened())?.get(0);
+        let logits: [f32; ACTION_CLASSES] = logits.try_into().map_err(|_| InferError::Run {
+            kind: ModelKind::Action,
+            message: format!("expected {ACTION_CLASSES} logits, got {}", logits.len()),
+        })?;
         Ok(ActionPrediction::from_logits(logits))
     }
 }

@@ -57,19 +57,19 @@ impl DepthModel {
             self.preprocessing.height as usize,
             self.preprocessing.width as usize,
         );
-        let mut outputs = self.model.run(input)?;
-        let raw = outputs.swap_remove(0);
-        let depth8 = depth_to_8bit(&raw);
+        let raw = self.model.run(input)?.get(0);
+        let depth8 = depth_to_8bit(raw);
         let depth8 = GrayImage::from_raw(width as u32, height as u32, depth8).ok_or_else(|| {
             InferError::Run {
                 kind: ModelKind::Depth,
                 message: "the depth map does not match the input size".into(),
             }
         })?;
-        let raw = Array2::from_shape_vec((height, width), raw).map_err(|e| InferError::Run {
-            kind: ModelKind::Depth,
-            message: format!("the depth map does not match the input size: {e}"),
-        })?;
+        let raw =
+            Array2::from_shape_vec((height, width), raw.to_vec()).map_err(|e| InferError::Run {
+                kind: ModelKind::Depth,
+                message: format!("the depth map does not match the input size: {e}"),
+            })?;
         Ok(DepthOutput { raw, depth8 })
     }
 }

@@ -41,7 +41,7 @@ pub use depth::{DepthModel, DepthOutput, depth_to_8bit};
 pub use error::InferError;
 pub use features::{ActionFrame, HandKeypoints, ObjectBox};
 pub use metadata::FrameSize;
-pub use model_set::{ModelPaths, ModelSet, ModelSlot, ModelStatus};
+pub use model_set::{ModelPaths, ModelSet, ModelSlot, ModelStatus, Precision};
 pub use pose::{HEATMAP_COUNT, PoseModel, PoseRaw};
 pub use pose_decode::{HandPresence, PosePrediction, decode_pose, hand_presence, soft_argmax};
 pub use providers::{InferOptions, Provider, ProviderReport, ProviderRequest};

@@ -27,16 +27,37 @@ pub struct ModelPaths {
     pub mediapipe_variant: ModelVariant,
 }
 
+/// Which export of the models to load: `models/export_onnx.py --fp16` writes both.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Precision {
+    /// `depth.onnx`, `pose.onnx`, `action.onnx`.
+    #[default]
+    Fp32,
+    /// `depth_fp16.onnx`, `pose_fp16.onnx`, `action_fp16.onnx` (float16 weights and
+    /// arithmetic, float32 inputs and outputs, so the contract is the same).
+    Fp16,
+}
+
 impl ModelPaths {
     /// `depth.onnx`, `pose.onnx` and `action.onnx` inside `folder`, and MediaPipe's files
     /// in its `mediapipe/` subfolder when there is one, else in the default folder's (the
     /// MediaPipe models ship with the viewer, SHARP's are exported by the user).
     pub fn in_folder(folder: &Path) -> Self {
+        Self::in_folder_at(folder, Precision::Fp32)
+    }
+
+    /// The three models of `precision` inside `folder`; MediaPipe's files as in
+    /// [`ModelPaths::in_folder`].
+    pub fn in_folder_at(folder: &Path, precision: Precision) -> Self {
+        let file = |kind: ModelKind| match precision {
+            Precision::Fp32 => folder.join(kind.file_name()),
+            Precision::Fp16 => folder.join(kind.file_name().replace(".onnx", "_fp16.onnx")),
+        };
         let own = folder.join(MEDIAPIPE_FOLDER);
         Self {
-            depth: folder.join(ModelKind::Depth.file_name()),
-            pose: folder.join(ModelKind::Pose.file_name()),
-            action: folder.join(ModelKind::Action.file_name()),
+            depth: file(ModelKind::Depth),
+            pose: file(ModelKind::Pose),
+            action: file(ModelKind::Action),
             mediapipe: if own.is_dir() {
                 own
             } else {
@@ -276,6 +297,12 @@ mod tests {
 
     #[test]
     fn a_folder_names_the_three_files() {
+        let fp16 = ModelPaths::in_folder_at(Path::new("/m"), Precision::Fp16);
+        assert_eq!(fp16.path(ModelKind::Depth), Path::new("/m/depth_fp16.onnx"));
+        assert_eq!(
+            fp16.path(ModelKind::Action),
+            Path::new("/m/action_fp16.onnx")
+        );
         let paths = ModelPaths::in_folder(Path::new("/m"));
         assert_eq!(paths.path(ModelKind::Depth), Path::new("/m/depth.onnx"));
         assert_eq!(paths.path(ModelKind::Pose), Path::new("/m/pose.onnx"));

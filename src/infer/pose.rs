@@ -23,9 +23,10 @@ pub struct PoseModel {
 
 /// The network's outputs for one frame, as it returns them.
 #[derive(Clone, Debug, PartialEq)]
-pub struct PoseRaw {
-    /// 42 sigmoid heatmaps, each `heatmap_size` x `heatmap_size`, row-major, concatenated.
-    pub heatmaps: Vec<f32>,
+pub struct PoseRaw<'a> {
+    /// 42 sigmoid heatmaps, each `heatmap_size` x `heatmap_size`, row-major, concatenated
+    /// (borrowed from the model's output buffer).
+    pub heatmaps: &'a [f32],
     /// Side of one heatmap (128).
     pub heatmap_size: usize,
     /// Left-hand presence logits (index 1 = present).
@@ -72,20 +73,15 @@ impl PoseModel {
     }
 
     /// Runs the network on one preprocessed frame: `1 x 3 x H x W` float32, NCHW.
-    pub fn run(&mut self, input: &[f32]) -> Result<PoseRaw, InferError> {
+    pub fn run(&mut self, input: &[f32]) -> Result<PoseRaw<'_>, InferError> {
         let outputs = self.model.run(input)?;
-        let [heatmaps, left, right, z] =
-            <[Vec<f32>; 4]>::try_from(outputs).map_err(|found| InferError::Run {
-                kind: ModelKind::Pose,
-                message: format!("expected 4 outputs, got {}", found.len()),
-            })?;
         let heatmap_size = ModelKind::Pose.spec().outputs[0].dims[1];
         Ok(PoseRaw {
-            heatmaps,
+            heatmaps: outputs.get(0),
             heatmap_size,
-            left_handness: fixed(&left)?,
-            right_handness: fixed(&right)?,
-            z_mm: fixed(&z)?,
+            left_handness: fixed(outputs.get(1))?,
+            right_handness: fixed(outputs.get(2))?,
+            z_mm: fixed(outputs.get(3))?,
         })
     }
 }

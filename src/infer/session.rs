@@ -6,8 +6,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use ort::session::Session;
-use ort::value::TensorRef;
+use ort::memory::Allocator;
+use ort::session::{IoBinding, Session};
+use ort::value::Tensor;
 
 use super::contract::{ModelKind, TensorInfo, check_interface};
 use super::error::InferError;
@@ -31,10 +32,29 @@ pub struct ModelInfo {
     pub warm_up_time: Duration,
 }
 
-/// A session that passed its contract, with what the UI shows about it.
+/// A session that passed its contract, with what the UI shows about it, and its input and
+/// output tensors: allocated once at load and bound to the session, so a run allocates
+/// nothing (ONNX Runtime copies the input to the device and the outputs back into them).
 pub(crate) struct LoadedModel {
     session: Session,
+    binding: IoBinding,
+    input: Tensor<f32>,
+    outputs: Vec<Tensor<f32>>,
     info: ModelInfo,
+}
+
+/// The outputs of one run, in contract order, borrowed from the model's bound tensors.
+pub(crate) struct ModelOutputs<'a> {
+    tensors: &'a [Tensor<f32>],
+}
+
+impl<'a> ModelOutputs<'a> {
+    /// Output `index` (contract order), flattened.
+    pub fn get(&self, index: usize) -> &'a [f32] {
+        self.tensors
+            .get(index)
+            .map_or(&[], |t| t.extract_tensor().1)
+    }
 }
 
 impl fmt::Debug for LoadedModel {
@@ -56,8 +76,16 @@ impl LoadedModel {
         let (session, provider) = create_session(path, options)?;
         let load_time = started.elapsed();
         let (source, details) = validate(kind, path, &session)?;
+        let (binding, input, outputs) =
+            bind_buffers(kind, &session).map_err(|message| InferError::Load {
+                path: path.to_path_buf(),
+                message: format!("could not allocate the model's buffers: {message}"),
+            })?;
         let mut model = Self {
             session,
+            binding,
+            input,
+            outputs,
             info: ModelInfo {
                 kind,
                 path: path.to_path_buf(),
@@ -78,50 +106,78 @@ impl LoadedModel {
         &self.info
     }
 
-    /// Runs the model on one input (batch of one, the contract's input shape) and returns
-    /// each contract output, flattened, in contract order.
-    pub fn run(&mut self, input: &[f32]) -> Result<Vec<Vec<f32>>, InferError> {
+    /// Runs the model on one input (batch of one, the contract's input shape); the
+    /// outputs are the model's bound buffers, valid until the next run.
+    pub fn run(&mut self, input: &[f32]) -> Result<ModelOutputs<'_>, InferError> {
         let kind = self.info.kind;
-        let spec = kind.spec();
-        let input_spec = &spec.inputs[0];
-        let shape = input_spec.batch_of_one();
+        let input_spec = &kind.spec().inputs[0];
         if input.len() != input_spec.len() {
             return Err(InferError::InputSize {
                 kind,
                 expected: input_spec.len(),
                 found: input.len(),
-                shape: format!("{shape:?}"),
+                shape: format!("{:?}", input_spec.batch_of_one()),
             });
         }
         let run_error = |message: String| InferError::Run { kind, message };
-        let tensor = TensorRef::from_array_view((shape, input))
-            .map_err(|e| run_error(format!("could not wrap the input: {e}")))?;
-        let outputs = self
-            .session
-            .run(ort::inputs![input_spec.name => tensor])
+        self.input.extract_tensor_mut().1.copy_from_slice(input);
+        // Bound again each run: binding is when ONNX Runtime copies a host input to the
+        // device.
+        self.binding
+            .bind_input(input_spec.name, &self.input)
+            .map_err(|e| run_error(format!("could not bind the input: {e}")))?;
+        self.session
+            .run_binding(&self.binding)
             .map_err(|e| run_error(format!("inference failed: {e}")))?;
-        spec.outputs
-            .iter()
-            .map(|output| {
-                let value = outputs
-                    .get(output.name)
-                    .ok_or_else(|| run_error(format!("no output `{}`", output.name)))?;
-                let (found, data) = value
-                    .try_extract_tensor::<f32>()
-                    .map_err(|e| run_error(format!("output `{}`: {e}", output.name)))?;
-                let expected = output.batch_of_one();
-                if found.len() != expected.len()
-                    || found.iter().zip(&expected).any(|(&f, &e)| f != e as i64)
-                {
-                    return Err(run_error(format!(
-                        "output `{}` has shape {found:?}, expected {expected:?}",
-                        output.name
-                    )));
-                }
-                Ok(data.to_vec())
-            })
-            .collect()
+        Ok(ModelOutputs {
+            tensors: &self.outputs,
+        })
     }
+}
+
+/// An I/O binding with its input tensor and one output tensor per contract output.
+type BoundBuffers = (IoBinding, Tensor<f32>, Vec<Tensor<f32>>);
+
+/// The input tensor and one output tensor per contract output, in host memory (page-locked
+/// when the session runs on CUDA, so copies to and from the GPU need no staging), bound to
+/// a new I/O binding of `session`.
+fn bind_buffers(kind: ModelKind, session: &Session) -> Result<BoundBuffers, String> {
+    let spec = kind.spec();
+    let allocator = host_allocator(session);
+    let mut binding = session.create_binding().map_err(|e| e.to_string())?;
+    let input =
+        Tensor::<f32>::new(&allocator, spec.inputs[0].batch_of_one()).map_err(|e| e.to_string())?;
+    let mut outputs = Vec::with_capacity(spec.outputs.len());
+    for output in spec.outputs {
+        let mut tensor =
+            Tensor::<f32>::new(&allocator, output.batch_of_one()).map_err(|e| e.to_string())?;
+        binding
+            .bind_output(output.name, &mut tensor)
+            .map_err(|e| format!("output `{}`: {e}", output.name))?;
+        outputs.push(tensor);
+    }
+    Ok((binding, input, outputs))
+}
+
+/// CUDA's pinned host allocator when the session has one (a CUDA session), else the
+/// default CPU allocator (a CPU session has no pinned memory to offer).
+#[cfg_attr(not(feature = "cuda"), allow(unused_variables))]
+fn host_allocator(session: &Session) -> Allocator {
+    #[cfg(feature = "cuda")]
+    {
+        use ort::memory::{AllocationDevice, AllocatorType, MemoryInfo, MemoryType};
+        let pinned = MemoryInfo::new(
+            AllocationDevice::CUDA_PINNED,
+            0,
+            AllocatorType::Device,
+            MemoryType::CPUInput,
+        )
+        .and_then(|info| Allocator::new(session, info));
+        if let Ok(allocator) = pinned {
+            return allocator;
+        }
+    }
+    Allocator::default()
 }
 
 /// Checks the session's interface and metadata against the contract of `kind`, before

@@ -25,6 +25,11 @@ impl DepthCache {
         Some(map)
     }
 
+    /// Whether the map of frame `number` is cached (without marking it used).
+    pub fn contains(&self, number: u32) -> bool {
+        self.entries.iter().any(|(n, _)| *n == number)
+    }
+
     /// Stores the map of frame `number`, evicting the least recently used beyond capacity.
     pub fn insert(&mut self, number: u32, map: Arc<GrayImage>) {
         self.entries.retain(|(n, _)| *n != number);

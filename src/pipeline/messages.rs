@@ -43,6 +43,9 @@ pub enum Stage {
     Read,
     /// The depth network, with its input preparation.
     Depth,
+    /// The depth network on the next frame, running beside this frame's pose network
+    /// ([`super::FrameProcessor::process_ahead`]).
+    DepthAhead,
     /// Range masking, with the pose network's input preparation.
     Mask,
     /// The pose network and its decoding.
@@ -63,6 +66,7 @@ impl Stage {
         match self {
             Stage::Read => "read",
             Stage::Depth => "depth net",
+            Stage::DepthAhead => "depth net (next frame)",
             Stage::Mask => "mask",
             Stage::Pose => "pose net",
             Stage::PalmDetection => "palm detection",

@@ -10,10 +10,10 @@ use image::{GrayImage, RgbImage};
 use super::depth_cache::DepthCache;
 use super::hands_pose::{HandsSettings, PoseBackend, RootDepthSource, mediapipe_pose};
 use super::messages::{MaskSettings, Stage};
-use crate::infer::mediapipe::RootPlacement;
+use crate::infer::mediapipe::{HandsModel, RootPlacement};
 use crate::infer::{
-    ActionFrame, ActionPrediction, FrameSize, ModelSet, ObjectBox, PosePrediction, SlidingWindow,
-    decode_pose,
+    ActionFrame, ActionPrediction, FrameSize, ModelSet, ObjectBox, PoseModel, PosePrediction,
+    SlidingWindow, decode_pose,
 };
 use crate::mask::{DepthInput, DepthUnit, MaskBackend, MaskEngine};
 use crate::source::Frame;
@@ -191,6 +191,20 @@ impl FrameProcessor {
 
     /// Runs the chain on `frame`.
     pub fn process(&mut self, frame: &Frame, settings: &ProcessSettings) -> Processed {
+        self.process_ahead(frame, None, settings)
+    }
+
+    /// Runs the chain on `frame` and, while the pose network runs on it, the depth
+    /// network on `next` (the frame that comes next, when the caller knows it), whose
+    /// map then waits in the depth cache. On a GPU the two networks run side by side, so
+    /// a stream of frames goes through at the pace of the slower network rather than of
+    /// both. The look-ahead's time is reported as this frame's [`Stage::DepthAhead`].
+    pub fn process_ahead(
+        &mut self,
+        frame: &Frame,
+        next: Option<&Frame>,
+        settings: &ProcessSettings,
+    ) -> Processed {
         if settings.action_window_seconds != self.window_seconds {
             self.resize_window(settings.action_window_seconds);
         }
@@ -216,21 +230,51 @@ impl FrameProcessor {
             &mut problems,
         );
         timings.push((Stage::Mask, started.elapsed()));
-
         let continuity = self.continuity(frame, settings.pose_backend);
-        let pose = match settings.pose_backend {
-            PoseBackend::Sharp => {
-                pose_input.and_then(|input| self.pose(frame, &input, &mut timings, &mut problems))
+
+        // The look-ahead's input is made here; a failure is not reported now but when
+        // that frame's turn comes and its depth is computed (and fails) again.
+        let ahead_input = next
+            .filter(|next| needs_pseudo && !self.depth_cache.contains(next.number))
+            .and_then(|next| Some((next.number, self.depth_input(next).ok()?)));
+        let depth_model = self.models.depth.ready_mut();
+        let pose_model = self.models.pose.ready_mut();
+        let hands_model = self.models.hands.ready_mut();
+        let (pose, ahead) = std::thread::scope(|scope| {
+            let ahead = depth_model
+                .zip(ahead_input)
+                .map(|(model, (number, input))| {
+                    scope.spawn(move || {
+                        let started = Instant::now();
+                        let depth = model.run(&input).map(|output| output.depth8);
+                        (number, depth, started.elapsed())
+                    })
+                });
+            let pose = match settings.pose_backend {
+                PoseBackend::Sharp => pose_model.zip(pose_input).and_then(|(model, input)| {
+                    run_pose(model, frame, &input, &mut timings, &mut problems)
+                }),
+                PoseBackend::MediaPipe => run_hands(
+                    hands_model,
+                    frame,
+                    &masked,
+                    pseudo_depth.as_deref(),
+                    &settings.hands,
+                    &mut timings,
+                    &mut problems,
+                ),
+            };
+            (pose, ahead.map(|handle| handle.join()))
+        });
+        match ahead {
+            Some(Ok((number, Ok(depth8), took))) => {
+                self.depth_cache.insert(number, Arc::new(depth8));
+                timings.push((Stage::DepthAhead, took));
             }
-            PoseBackend::MediaPipe => self.hands_pose(
-                frame,
-                &masked,
-                pseudo_depth.as_deref(),
-                &settings.hands,
-                &mut timings,
-                &mut problems,
-            ),
-        };
+            Some(Ok((_, Err(_), _))) | None => {}
+            Some(Err(_)) => problems.push("the depth network's look-ahead thread panicked".into()),
+        }
+
         let action = self.action(
             frame,
             pose.as_ref(),
@@ -252,6 +296,19 @@ impl FrameProcessor {
         }
     }
 
+    /// The depth network's input for `frame`.
+    fn depth_input(&mut self, frame: &Frame) -> Result<Vec<f32>, String> {
+        let spec = *self
+            .models
+            .depth
+            .ready()
+            .ok_or("the depth model is not loaded")?
+            .preprocessing();
+        self.engine
+            .frame_tensor(&frame.rgb, &spec)
+            .map_err(|error| error.to_string())
+    }
+
     /// The frame's pseudo-depth, from the cache or by running the depth network.
     fn pseudo_depth(
         &mut self,
@@ -262,23 +319,28 @@ impl FrameProcessor {
         if let Some(cached) = self.depth_cache.get(frame.number) {
             return Some(cached);
         }
-        let Some(model) = self.models.depth.ready_mut() else {
+        if self.models.depth.ready().is_none() {
             problems.push(
                 "pseudo-depth needs the depth model (not loaded; see the Models section)".into(),
             );
             return None;
-        };
+        }
         let started = Instant::now();
-        let spec = *model.preprocessing();
-        let depth = self
-            .engine
-            .frame_tensor(&frame.rgb, &spec)
-            .map_err(|error| error.to_string())
-            .and_then(|input| model.run(&input).map_err(|error| error.to_string()));
+        let depth = self.depth_input(frame).and_then(|input| {
+            let model = self
+                .models
+                .depth
+                .ready_mut()
+                .ok_or("the depth model is not loaded")?;
+            model
+                .run(&input)
+                .map(|output| output.depth8)
+                .map_err(|error| error.to_string())
+        });
         timings.push((Stage::Depth, started.elapsed()));
         match depth {
-            Ok(output) => {
-                let depth8 = Arc::new(output.depth8);
+            Ok(depth8) => {
+                let depth8 = Arc::new(depth8);
                 self.depth_cache.insert(frame.number, Arc::clone(&depth8));
                 Some(depth8)
             }
@@ -289,8 +351,7 @@ impl FrameProcessor {
         }
     }
 
-    /// The masked frame, the kept fraction, and SHARP's pose network input when
-    /// `sharp_input` is asked for and the network is loaded.
+    /// The masked frame, the kept fraction, and the pose network's input when it is loaded.
     fn mask(
         &mut self,
         frame: &Frame,
@@ -334,62 +395,6 @@ impl FrameProcessor {
                 .ok()
         });
         (Arc::clone(&frame.rgb), 1.0, pose_input)
-    }
-
-    fn pose(
-        &mut self,
-        frame: &Frame,
-        input: &[f32],
-        timings: &mut Vec<(Stage, Duration)>,
-        problems: &mut Vec<String>,
-    ) -> Option<PoseOutcome> {
-        let model = self.models.pose.ready_mut()?;
-        let started = Instant::now();
-        let frame_size = model.frame_size();
-        let result = model.run(input);
-        let intrinsics = frame
-            .intrinsics
-            .scaled_to(frame_size.width, frame_size.height);
-        let pose = result
-            .map(|raw| PoseOutcome {
-                prediction: decode_pose(&raw, &intrinsics, frame_size),
-                frame_size,
-                backend: PoseBackend::Sharp,
-                roots: [None; 2],
-            })
-            .map_err(|error| problems.push(format!("pose network failed: {error}")))
-            .ok();
-        timings.push((Stage::Pose, started.elapsed()));
-        pose
-    }
-
-    /// MediaPipe Hands on `image` (the masked frame), placed with `frame`'s depth.
-    fn hands_pose(
-        &mut self,
-        frame: &Frame,
-        image: &RgbImage,
-        pseudo_depth: Option<&GrayImage>,
-        settings: &HandsSettings,
-        timings: &mut Vec<(Stage, Duration)>,
-        problems: &mut Vec<String>,
-    ) -> Option<PoseOutcome> {
-        let Some(model) = self.models.hands.ready_mut() else {
-            problems.push("MediaPipe Hands is not loaded (see the Models section); no pose".into());
-            return None;
-        };
-        match mediapipe_pose(model, image, frame, pseudo_depth, settings, problems) {
-            Ok(run) => {
-                if let Some(palm_time) = run.palm_time {
-                    timings.push((Stage::PalmDetection, palm_time));
-                }
-                timings.push((Stage::HandLandmarks, run.landmark_time));
-                Some(run.pose)
-            }
-            Err(error) => {
-                problems.push(format!("MediaPipe Hands failed: {error}"));
-                None
-            }
-        }
     }
 
     /// Adds the frame to the action window (restarting it after a jump) and classifies
@@ -454,5 +459,62 @@ impl FrameProcessor {
             input,
             window_frames: self.window.len(),
         })
+    }
+}
+
+/// Runs the pose network on its prepared input and decodes the joints with the frame's
+/// intrinsics scaled to the model's frame size.
+fn run_pose(
+    model: &mut PoseModel,
+    frame: &Frame,
+    input: &[f32],
+    timings: &mut Vec<(Stage, Duration)>,
+    problems: &mut Vec<String>,
+) -> Option<PoseOutcome> {
+    let started = Instant::now();
+    let frame_size = model.frame_size();
+    let intrinsics = frame
+        .intrinsics
+        .scaled_to(frame_size.width, frame_size.height);
+    let pose = model
+        .run(input)
+        .map(|raw| PoseOutcome {
+            prediction: decode_pose(&raw, &intrinsics, frame_size),
+            frame_size,
+            backend: PoseBackend::Sharp,
+            roots: [None; 2],
+        })
+        .map_err(|error| problems.push(format!("pose network failed: {error}")))
+        .ok();
+    timings.push((Stage::Pose, started.elapsed()));
+    pose
+}
+
+/// MediaPipe Hands on `image` (the masked frame), placed with `frame`'s depth.
+fn run_hands(
+    model: Option<&mut HandsModel>,
+    frame: &Frame,
+    image: &RgbImage,
+    pseudo_depth: Option<&GrayImage>,
+    settings: &HandsSettings,
+    timings: &mut Vec<(Stage, Duration)>,
+    problems: &mut Vec<String>,
+) -> Option<PoseOutcome> {
+    let Some(model) = model else {
+        problems.push("MediaPipe Hands is not loaded (see the Models section); no pose".into());
+        return None;
+    };
+    match mediapipe_pose(model, image, frame, pseudo_depth, settings, problems) {
+        Ok(run) => {
+            if let Some(palm_time) = run.palm_time {
+                timings.push((Stage::PalmDetection, palm_time));
+            }
+            timings.push((Stage::HandLandmarks, run.landmark_time));
+            Some(run.pose)
+        }
+        Err(error) => {
+            problems.push(format!("MediaPipe Hands failed: {error}"));
+            None
+        }
     }
 }
