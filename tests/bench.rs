@@ -6,7 +6,7 @@ use sharp_viewer::bench::{BenchOptions, run_bench};
 use sharp_viewer::cli::{MaskArgs, MaskMode};
 use sharp_viewer::infer::{InferOptions, ModelPaths, ModelSet, ProviderRequest};
 use sharp_viewer::mask::{MaskEngine, MaskPreference};
-use sharp_viewer::pipeline::{ActionInput, FrameProcessor};
+use sharp_viewer::pipeline::{ActionInput, FrameProcessor, PoseBackend};
 use sharp_viewer::source::TakeSource;
 
 #[test]
@@ -25,7 +25,7 @@ fn the_bench_times_every_stage_and_names_the_models() {
         mask: MaskMode::Pseudo,
         range: None,
     };
-    let settings = mask.process_settings(true, ActionInput::PredictedPoses);
+    let settings = mask.process_settings(true, ActionInput::PredictedPoses, PoseBackend::Sharp);
     let mut seen = 0;
     let report = run_bench(
         &mut source,

@@ -6,7 +6,8 @@ mod common;
 use sharp_viewer::infer::{InferOptions, ModelPaths, ModelSet, ProviderRequest};
 use sharp_viewer::mask::{DepthRange, DepthUnit, MaskEngine, MaskPreference};
 use sharp_viewer::pipeline::{
-    ActionInput, FrameProcessor, MaskSettings, ProcessSettings, Processed, Stage,
+    ActionInput, FrameProcessor, HandsSettings, MaskSettings, PoseBackend, ProcessSettings,
+    Processed, Stage,
 };
 use sharp_viewer::source::{FrameSource, TakeSource};
 
@@ -34,6 +35,8 @@ fn settings() -> ProcessSettings {
         estimate_depth: true,
         action_input: ActionInput::PredictedPoses,
         action_window_seconds: 0.2,
+        pose_backend: PoseBackend::Sharp,
+        hands: HandsSettings::default(),
     }
 }
 

@@ -44,6 +44,7 @@ fn viewer(dir: &Path, models: &Path, start_position: usize) -> Harness<'static, 
                     source: SourceSpec::Take(take.clone()),
                     start_position,
                     worker: worker.clone(),
+                    pose_backend: None,
                 },
             )
             .expect("the pipeline threads start");

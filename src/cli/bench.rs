@@ -11,7 +11,7 @@ use crate::bench::{BenchOptions, BenchReport, LatencyStats, run_bench};
 use crate::dataset::discover_takes;
 use crate::infer::ModelSet;
 use crate::mask::MaskEngine;
-use crate::pipeline::{ActionInput, FrameProcessor};
+use crate::pipeline::{ActionInput, FrameProcessor, PoseBackend};
 use crate::source::TakeSource;
 
 /// Runs the bench on the first take under `path` and prints the report.
@@ -31,7 +31,11 @@ pub fn run(
     let worker = engine.worker_options();
     let models = ModelSet::load(&worker.models, &worker.infer);
     let mut processor = FrameProcessor::new(MaskEngine::new(worker.mask), models);
-    let settings = mask.process_settings(true, ActionInput::PredictedPoses);
+    let settings = mask.process_settings(
+        true,
+        ActionInput::PredictedPoses,
+        engine.pose_backend().unwrap_or(PoseBackend::Sharp),
+    );
     let bar = super::progress_bar((options.warmup + options.frames) as u64, "benchmarking");
     let report = run_bench(&mut source, &mut processor, &settings, options, |index| {
         bar.set_position(index as u64 + 1)

@@ -10,7 +10,7 @@ use crate::batch::{list_frames, run_jobs};
 use crate::dataset::FrameKind;
 use crate::infer::{ModelKind, ModelSet};
 use crate::mask::MaskEngine;
-use crate::pipeline::{ActionInput, FrameProcessor};
+use crate::pipeline::{ActionInput, FrameProcessor, PoseBackend};
 use crate::source::FrameSource;
 
 /// Writes the missing pseudo-depth maps of this shard.
@@ -33,7 +33,11 @@ pub fn run(batch: &BatchArgs, engine: &EngineArgs) -> anyhow::Result<ExitCode> {
         mask: MaskMode::None,
         range: None,
     };
-    let settings = unmasked.process_settings(true, ActionInput::PredictedPoses);
+    let settings = unmasked.process_settings(
+        true,
+        ActionInput::PredictedPoses,
+        engine.pose_backend().unwrap_or(PoseBackend::Sharp),
+    );
     let bar = super::progress_bar(jobs.len() as u64, "pseudo-depth");
     let summary = run_jobs(
         &jobs,

@@ -3,7 +3,9 @@
 use clap::{Args, ValueEnum};
 
 use crate::mask::{DepthRange, DepthUnit, RangePreset};
-use crate::pipeline::{ACTION_WINDOW_SECONDS, ActionInput, MaskSettings, ProcessSettings};
+use crate::pipeline::{
+    ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, PoseBackend, ProcessSettings,
+};
 
 /// Which depth map masks the pose network's input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -46,18 +48,21 @@ impl MaskArgs {
         self.mask != MaskMode::None
     }
 
-    /// Processing settings with this mask; the depth network runs only when `estimate_depth`
-    /// or the mask needs it.
+    /// Processing settings with this mask and pose backend (MediaPipe with its default
+    /// settings); the depth network runs only when `estimate_depth` or the mask needs it.
     pub fn process_settings(
         &self,
         estimate_depth: bool,
         action_input: ActionInput,
+        pose_backend: PoseBackend,
     ) -> ProcessSettings {
         ProcessSettings {
             mask: self.mask_settings(),
             estimate_depth,
             action_input,
             action_window_seconds: ACTION_WINDOW_SECONDS,
+            pose_backend,
+            hands: HandsSettings::default(),
         }
     }
 

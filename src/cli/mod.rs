@@ -2,6 +2,7 @@
 
 mod batch_args;
 mod bench;
+mod bench_hands;
 mod bench_mask;
 mod depth;
 mod eval_action;
@@ -24,9 +25,10 @@ use crate::bench::BenchOptions;
 use crate::dataset::Split;
 use crate::dataset::own_pose::OWN_POSE_MASKED_FOLDER;
 use crate::eval::HandSource;
+use crate::infer::mediapipe::ModelVariant;
 use crate::infer::{InferOptions, ModelPaths, Precision, ProviderRequest};
 use crate::mask::MaskPreference;
-use crate::pipeline::WorkerOptions;
+use crate::pipeline::{PoseBackend, WorkerOptions};
 
 /// SHARP Viewer: egocentric 3D hand pose and action recognition, live.
 #[derive(Debug, Parser)]
@@ -64,6 +66,49 @@ pub struct EngineArgs {
     /// Threads ONNX Runtime uses per operator (default: all cores).
     #[arg(long)]
     pub threads: Option<std::num::NonZeroUsize>,
+    /// Which network finds the hands: SHARP's pose.onnx, or the pretrained MediaPipe
+    /// Hands shipped in models/mediapipe/ (default: the viewer's saved choice, else sharp).
+    #[arg(long, value_enum, value_name = "BACKEND")]
+    pub pose_backend: Option<PoseBackendArg>,
+    /// Which MediaPipe Hands pair to load.
+    #[arg(long, value_enum, default_value_t = MediaPipeModelArg::Full)]
+    pub mediapipe_model: MediaPipeModelArg,
+}
+
+/// `--pose-backend` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PoseBackendArg {
+    /// SHARP's EffHandEgoNet3D (pose.onnx).
+    Sharp,
+    /// MediaPipe Hands (models/mediapipe/).
+    Mediapipe,
+}
+
+impl From<PoseBackendArg> for PoseBackend {
+    fn from(arg: PoseBackendArg) -> Self {
+        match arg {
+            PoseBackendArg::Sharp => PoseBackend::Sharp,
+            PoseBackendArg::Mediapipe => PoseBackend::MediaPipe,
+        }
+    }
+}
+
+/// `--mediapipe-model` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MediaPipeModelArg {
+    /// palm_detection_full + hand_landmark_full (MediaPipe's default).
+    Full,
+    /// palm_detection_lite + hand_landmark_lite (faster).
+    Lite,
+}
+
+impl From<MediaPipeModelArg> for ModelVariant {
+    fn from(arg: MediaPipeModelArg) -> Self {
+        match arg {
+            MediaPipeModelArg::Full => ModelVariant::Full,
+            MediaPipeModelArg::Lite => ModelVariant::Lite,
+        }
+    }
 }
 
 /// `--precision` values.
@@ -98,19 +143,26 @@ pub enum MaskBackendArg {
 }
 
 impl EngineArgs {
+    /// The pose backend asked for on the command line, if any.
+    pub fn pose_backend(&self) -> Option<PoseBackend> {
+        self.pose_backend.map(PoseBackend::from)
+    }
+
     /// The worker's options these arguments describe.
     pub fn worker_options(&self) -> WorkerOptions {
+        let mut models = ModelPaths::in_folder_at(
+            &self
+                .models
+                .clone()
+                .unwrap_or_else(ModelPaths::default_folder),
+            match self.precision {
+                PrecisionArg::Fp32 => Precision::Fp32,
+                PrecisionArg::Fp16 => Precision::Fp16,
+            },
+        );
+        models.mediapipe_variant = self.mediapipe_model.into();
         WorkerOptions {
-            models: ModelPaths::in_folder_at(
-                &self
-                    .models
-                    .clone()
-                    .unwrap_or_else(ModelPaths::default_folder),
-                match self.precision {
-                    PrecisionArg::Fp32 => Precision::Fp32,
-                    PrecisionArg::Fp16 => Precision::Fp16,
-                },
-            ),
+            models,
             infer: InferOptions {
                 provider: match self.provider {
                     ProviderArg::Auto => ProviderRequest::Auto,
@@ -256,6 +308,19 @@ pub enum Command {
         #[command(flatten)]
         engine: EngineArgs,
     },
+    /// Time MediaPipe Hands: palm detection and the landmark model per hand, both model
+    /// pairs, on a frame with two hands.
+    BenchHands {
+        /// Timed calls per case.
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
+        /// Frame to run on (default: the two-hand test image of the source tree).
+        #[arg(long, value_name = "PNG")]
+        image: Option<PathBuf>,
+        /// Execution provider and threads (the models folder is not used).
+        #[command(flatten)]
+        engine: EngineArgs,
+    },
 }
 
 /// Runs the command line.
@@ -305,6 +370,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             eval_action::run(&root, split, &hands, &engine, &out)
         }
+        Some(Command::BenchHands {
+            iterations,
+            image,
+            engine,
+        }) => bench_hands::run(iterations, image, &engine),
     }
 }
 

@@ -14,7 +14,7 @@ use crate::dataset::own_pose::{
 use crate::geometry::{Hand, JOINTS_PER_HAND};
 use crate::infer::{ModelKind, ModelSet};
 use crate::mask::{DepthUnit, MaskEngine};
-use crate::pipeline::{ActionInput, FrameProcessor, PoseOutcome};
+use crate::pipeline::{ActionInput, FrameProcessor, PoseBackend, PoseOutcome};
 use crate::source::FrameSource;
 
 /// Writes the missing pose files of this shard into `folder` (default: SHARP's name for
@@ -35,7 +35,11 @@ pub fn run(
             .join(folder)
             .join(format!("{number:06}.txt"))
     })?);
-    let settings = mask.process_settings(false, ActionInput::PredictedPoses);
+    let settings = mask.process_settings(
+        false,
+        ActionInput::PredictedPoses,
+        engine.pose_backend().unwrap_or(PoseBackend::Sharp),
+    );
     let needs_depth =
         settings.mask.range.is_some() && settings.mask.depth == DepthUnit::InverseDepth8;
     let kinds: &[ModelKind] = if needs_depth {

@@ -36,6 +36,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<ExitCode> {
         source,
         start_position: args.frame,
         worker: args.engine.worker_options(),
+        pose_backend: args.engine.pose_backend(),
     })
     .map_err(|error| anyhow::anyhow!("the viewer window failed: {error}"))?;
     Ok(ExitCode::SUCCESS)

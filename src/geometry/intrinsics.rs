@@ -28,6 +28,8 @@ pub struct CameraIntrinsics {
 impl CameraIntrinsics {
     /// The single matrix the SHARP code uses for every H2O `cam4` take (its full
     /// precision values, rounded to f32).
+    // The literals are SHARP's own digits, kept so they can be compared with its code.
+    #[allow(clippy::excessive_precision)]
     pub const H2O_CAM4_DEFAULT: Self = Self {
         fx: 636.659_301_757_812_5,
         fy: 636.251_953_125,

@@ -77,6 +77,14 @@ pub enum InferError {
         /// The expected shape, for the message.
         shape: String,
     },
+    /// A MediaPipe Hands file does not have the converted model's interface.
+    #[error("{}: {source}", path.display())]
+    MediaPipe {
+        /// The file at fault.
+        path: PathBuf,
+        /// What is wrong with it.
+        source: super::mediapipe::MediaPipeError,
+    },
     /// ONNX Runtime failed while running the model, or returned something unexpected.
     #[error("{kind} model: {message}")]
     Run {

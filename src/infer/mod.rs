@@ -10,6 +10,8 @@
 //! - [`depth_to_8bit`], [`decode_pose`] and [`ActionFrame`] / [`uniform_sample_indices`] /
 //!   [`SlidingWindow`] are the pure post- and pre-processing steps of SHARP.
 //! - [`ModelSet`] loads all three from a folder; a missing model is a state, not an error.
+//! - [`mediapipe`] is the second pose backend: Google's pretrained MediaPipe Hands
+//!   (palm detection + hand landmarks), shipped in `models/mediapipe/`.
 
 mod action;
 mod action_window;
@@ -17,6 +19,7 @@ mod contract;
 mod depth;
 mod error;
 mod features;
+pub mod mediapipe;
 mod metadata;
 mod model_set;
 mod placement;

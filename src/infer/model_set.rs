@@ -1,4 +1,5 @@
-//! The three models of a models folder, each ready, missing or invalid.
+//! The models of a models folder, each ready, missing or invalid: SHARP's three networks
+//! and the MediaPipe Hands pair in its `mediapipe/` subfolder.
 
 use std::path::{Path, PathBuf};
 
@@ -6,6 +7,7 @@ use super::action::ActionModel;
 use super::contract::ModelKind;
 use super::depth::DepthModel;
 use super::error::InferError;
+use super::mediapipe::{HandsInfo, HandsModel, MEDIAPIPE_FOLDER, ModelVariant};
 use super::pose::PoseModel;
 use super::providers::InferOptions;
 use super::session::ModelInfo;
@@ -19,6 +21,10 @@ pub struct ModelPaths {
     pub pose: PathBuf,
     /// The action model file.
     pub action: PathBuf,
+    /// The folder with the MediaPipe Hands files.
+    pub mediapipe: PathBuf,
+    /// Which MediaPipe pair to load from it.
+    pub mediapipe_variant: ModelVariant,
 }
 
 /// Which export of the models to load: `models/export_onnx.py --fp16` writes both.
@@ -33,21 +39,31 @@ pub enum Precision {
 }
 
 impl ModelPaths {
-    /// `depth.onnx`, `pose.onnx` and `action.onnx` inside `folder`.
+    /// `depth.onnx`, `pose.onnx` and `action.onnx` inside `folder`, and MediaPipe's files
+    /// in its `mediapipe/` subfolder when there is one, else in the default folder's (the
+    /// MediaPipe models ship with the viewer, SHARP's are exported by the user).
     pub fn in_folder(folder: &Path) -> Self {
         Self::in_folder_at(folder, Precision::Fp32)
     }
 
-    /// The three models of `precision` inside `folder`.
+    /// The three models of `precision` inside `folder`; MediaPipe's files as in
+    /// [`ModelPaths::in_folder`].
     pub fn in_folder_at(folder: &Path, precision: Precision) -> Self {
         let file = |kind: ModelKind| match precision {
             Precision::Fp32 => folder.join(kind.file_name()),
             Precision::Fp16 => folder.join(kind.file_name().replace(".onnx", "_fp16.onnx")),
         };
+        let own = folder.join(MEDIAPIPE_FOLDER);
         Self {
             depth: file(ModelKind::Depth),
             pose: file(ModelKind::Pose),
             action: file(ModelKind::Action),
+            mediapipe: if own.is_dir() {
+                own
+            } else {
+                Self::default_folder().join(MEDIAPIPE_FOLDER)
+            },
+            mediapipe_variant: ModelVariant::default(),
         }
     }
 
@@ -145,8 +161,8 @@ impl<M> ModelSlot<M> {
     }
 }
 
-/// The three networks, each in its own state. The worker thread that loads them owns
-/// them (running a model needs `&mut`).
+/// The networks, each in its own state. The worker thread that loads them owns them
+/// (running a model needs `&mut`).
 #[derive(Debug)]
 pub struct ModelSet {
     /// Pseudo-depth.
@@ -155,6 +171,8 @@ pub struct ModelSet {
     pub pose: ModelSlot<PoseModel>,
     /// Action classifier.
     pub action: ModelSlot<ActionModel>,
+    /// MediaPipe Hands, the second pose backend.
+    pub hands: ModelSlot<HandsModel>,
 }
 
 impl ModelSet {
@@ -164,6 +182,7 @@ impl ModelSet {
             depth: ModelSlot::load(ModelKind::Depth, &paths.depth, options, DepthModel::load),
             pose: ModelSlot::load(ModelKind::Pose, &paths.pose, options, PoseModel::load),
             action: ModelSlot::load(ModelKind::Action, &paths.action, options, ActionModel::load),
+            hands: load_hands(&paths.mediapipe, paths.mediapipe_variant, options),
         }
     }
 
@@ -190,13 +209,50 @@ impl ModelSet {
             depth: slot(ModelKind::Depth, paths, options, kinds, DepthModel::load),
             pose: slot(ModelKind::Pose, paths, options, kinds, PoseModel::load),
             action: slot(ModelKind::Action, paths, options, kinds, ActionModel::load),
+            // MediaPipe Hands is the other pose backend: loaded with the pose network.
+            hands: if kinds.contains(&ModelKind::Pose) {
+                load_hands(&paths.mediapipe, paths.mediapipe_variant, options)
+            } else {
+                ModelSlot::Missing {
+                    expected_path: paths.mediapipe.clone(),
+                    hint: "not loaded: this command does not use it".into(),
+                }
+            },
         }
     }
 }
 
-/// What the UI shows about one model slot.
+/// The MediaPipe pair in `folder`, or why not.
+fn load_hands(
+    folder: &Path,
+    variant: ModelVariant,
+    options: &InferOptions,
+) -> ModelSlot<HandsModel> {
+    if let Some(missing) = HandsModel::missing_file(folder, variant) {
+        let hint = "the MediaPipe Hands models ship in models/mediapipe/ of the source tree; \
+                    models/mediapipe/convert_mediapipe.py reproduces them"
+            .to_owned();
+        tracing::warn!("no MediaPipe model at {}: {hint}", missing.display());
+        return ModelSlot::Missing {
+            expected_path: missing,
+            hint,
+        };
+    }
+    match HandsModel::load(folder, variant, options) {
+        Ok(model) => ModelSlot::Ready(model),
+        Err(error) => {
+            tracing::error!("MediaPipe Hands unusable: {error}");
+            ModelSlot::Invalid {
+                path: folder.to_path_buf(),
+                error,
+            }
+        }
+    }
+}
+
+/// What the UI shows about one model slot; `I` is what is known about a ready model.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ModelStatus {
+pub enum ModelStatus<I = ModelInfo> {
     /// No file at `path`; `hint` says how to make one.
     Missing {
         /// Where it was looked for.
@@ -212,12 +268,12 @@ pub enum ModelStatus {
         message: String,
     },
     /// Loaded: where from, which provider runs it, how long loading took.
-    Ready(ModelInfo),
+    Ready(I),
 }
 
 impl<M> ModelSlot<M> {
     /// The slot's status, given how to read a ready model's info.
-    pub fn status(&self, info: impl Fn(&M) -> &ModelInfo) -> ModelStatus {
+    pub fn status<I: Clone>(&self, info: impl Fn(&M) -> &I) -> ModelStatus<I> {
         match self {
             ModelSlot::Missing {
                 expected_path,
@@ -243,6 +299,11 @@ impl ModelSet {
             (ModelKind::Pose, self.pose.status(PoseModel::info)),
             (ModelKind::Action, self.action.status(ActionModel::info)),
         ]
+    }
+
+    /// The status of MediaPipe Hands.
+    pub fn hands_status(&self) -> ModelStatus<HandsInfo> {
+        self.hands.status(HandsModel::info)
     }
 }
 

@@ -135,13 +135,13 @@ impl LoadedModel {
     }
 }
 
+/// An I/O binding with its input tensor and one output tensor per contract output.
+type BoundBuffers = (IoBinding, Tensor<f32>, Vec<Tensor<f32>>);
+
 /// The input tensor and one output tensor per contract output, in host memory (page-locked
 /// when the session runs on CUDA, so copies to and from the GPU need no staging), bound to
 /// a new I/O binding of `session`.
-fn bind_buffers(
-    kind: ModelKind,
-    session: &Session,
-) -> Result<(IoBinding, Tensor<f32>, Vec<Tensor<f32>>), String> {
+fn bind_buffers(kind: ModelKind, session: &Session) -> Result<BoundBuffers, String> {
     let spec = kind.spec();
     let allocator = host_allocator(session);
     let mut binding = session.create_binding().map_err(|e| e.to_string())?;

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use image::RgbImage;
 
 use super::processor::{ProcessSettings, Processed};
+use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelStatus};
 use crate::mask::{DepthRange, DepthUnit};
 use crate::sample::SampleOptions;
@@ -49,6 +50,10 @@ pub enum Stage {
     Mask,
     /// The pose network and its decoding.
     Pose,
+    /// MediaPipe's palm detector (only on frames where it runs).
+    PalmDetection,
+    /// MediaPipe's landmark model, all hands together.
+    HandLandmarks,
     /// The action classifier.
     Action,
     /// Colour-mapping depth maps for display.
@@ -64,6 +69,8 @@ impl Stage {
             Stage::DepthAhead => "depth net (next frame)",
             Stage::Mask => "mask",
             Stage::Pose => "pose net",
+            Stage::PalmDetection => "palm detection",
+            Stage::HandLandmarks => "hand landmarks",
             Stage::Action => "action net",
             Stage::DepthView => "depth view",
         }
@@ -116,8 +123,10 @@ pub enum PipelineEvent {
     Opened(Box<SourceInfo>),
     /// A source could not be opened; the previous one (if any) stays.
     OpenFailed(String),
-    /// The models (re)loaded: the state of each.
+    /// The models (re)loaded: the state of each SHARP network.
     Models(Vec<(ModelKind, ModelStatus)>),
+    /// The models (re)loaded: the state of MediaPipe Hands.
+    Hands(ModelStatus<HandsInfo>),
     /// A frame could not be read.
     FrameFailed {
         /// Timeline position.

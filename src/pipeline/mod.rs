@@ -4,6 +4,7 @@
 //! The UI sends commands and polls for results; it never waits on either thread.
 
 mod depth_cache;
+mod hands_pose;
 mod latest;
 mod messages;
 mod processor;
@@ -18,6 +19,7 @@ use crossbeam_channel::{Receiver, Sender};
 
 use crate::infer::ModelPaths;
 
+pub use hands_pose::{HandsSettings, PoseBackend, RootDepthSource, describe_roots};
 pub use latest::{LatestReceiver, LatestSender, latest};
 pub use messages::{FrameResult, MaskSettings, PipelineEvent, Seek, SourceSpec, Stage};
 pub use processor::{

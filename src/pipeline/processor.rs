@@ -1,5 +1,6 @@
-//! SHARP's per-frame chain: pseudo-depth -> range mask -> 3D hand pose -> action. One
-//! [`FrameProcessor`] is owned by one thread: the viewer's worker, or a batch command.
+//! SHARP's per-frame chain: pseudo-depth -> range mask -> 3D hand pose (SHARP or
+//! MediaPipe Hands, [`ProcessSettings::pose_backend`]) -> action. One [`FrameProcessor`] is
+//! owned by one thread: the viewer's worker, or a batch command.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -7,7 +8,9 @@ use std::time::{Duration, Instant};
 use image::{GrayImage, RgbImage};
 
 use super::depth_cache::DepthCache;
+use super::hands_pose::{HandsSettings, PoseBackend, RootDepthSource, mediapipe_pose};
 use super::messages::{MaskSettings, Stage};
+use crate::infer::mediapipe::{HandsModel, RootPlacement};
 use crate::infer::{
     ActionFrame, ActionPrediction, FrameSize, ModelSet, ObjectBox, PoseModel, PosePrediction,
     SlidingWindow, decode_pose,
@@ -38,6 +41,11 @@ pub struct ProcessSettings {
     pub action_input: ActionInput,
     /// Seconds of consecutive frames the action window covers.
     pub action_window_seconds: f32,
+    /// Which network finds the hands; both read the masked frame when masking is on.
+    pub pose_backend: PoseBackend,
+    /// How MediaPipe's hands are labelled and placed (used with
+    /// [`PoseBackend::MediaPipe`]).
+    pub hands: HandsSettings,
 }
 
 /// The action classifier's answer and what it was computed from.
@@ -51,13 +59,19 @@ pub struct ActionOutcome {
     pub window_frames: usize,
 }
 
-/// The pose network's answer and the frame size its pixel coordinates refer to.
+/// The pose backend's answer and the frame size its pixel coordinates refer to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PoseOutcome {
-    /// Keypoints, depths, 3D joints (mm) and presence.
+    /// Keypoints, depths, 3D joints (mm, camera frame, H2O joint order) and presence.
     pub prediction: PosePrediction,
-    /// The frame size `prediction.keypoints` are in (the model's `frame_size`).
+    /// The frame size `prediction.keypoints` are in (SHARP: the model's `frame_size`;
+    /// MediaPipe: the intrinsics' image size).
     pub frame_size: FrameSize,
+    /// Which backend produced it.
+    pub backend: PoseBackend,
+    /// How each hand's wrist was placed ([`Hand::index`](crate::geometry::Hand::index)
+    /// order); `None` for SHARP, which predicts every joint's depth itself.
+    pub roots: [Option<RootPlacement>; 2],
 }
 
 /// Everything computed for one frame.
@@ -90,6 +104,18 @@ pub struct FrameProcessor {
     window_fps: f32,
     window_seconds: f32,
     last_position: Option<usize>,
+    last_backend: Option<PoseBackend>,
+}
+
+/// How a frame relates to the one processed before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Continuity {
+    /// The same timeline position again (a settings change).
+    Repeated,
+    /// The next frame, or one after a single dropped frame.
+    Follows,
+    /// Anything else: a seek, a new source, a backend switch.
+    Jump,
 }
 
 impl FrameProcessor {
@@ -103,6 +129,7 @@ impl FrameProcessor {
             window_fps: 30.0,
             window_seconds: ACTION_WINDOW_SECONDS,
             last_position: None,
+            last_backend: None,
         }
     }
 
@@ -130,6 +157,30 @@ impl FrameProcessor {
         self.window_fps = fps.max(1.0);
         self.resize_window(self.window_seconds);
         self.last_position = None;
+        if let Some(hands) = self.models.hands.ready_mut() {
+            hands.hands_mut().reset();
+        }
+    }
+
+    /// Where `frame` stands relative to the previous one; remembers it. MediaPipe's
+    /// tracking is reset on a jump.
+    fn continuity(&mut self, frame: &Frame, backend: PoseBackend) -> Continuity {
+        let continuity = match self.last_position {
+            _ if self.last_backend != Some(backend) => Continuity::Jump,
+            Some(last) if last == frame.position => Continuity::Repeated,
+            Some(last) if frame.position > last && frame.position - last <= 2 => {
+                Continuity::Follows
+            }
+            _ => Continuity::Jump,
+        };
+        self.last_position = Some(frame.position);
+        self.last_backend = Some(backend);
+        if continuity == Continuity::Jump
+            && let Some(hands) = self.models.hands.ready_mut()
+        {
+            hands.hands_mut().reset();
+        }
+        continuity
     }
 
     /// Makes the action window cover `seconds` at the source's rate (emptying it).
@@ -160,8 +211,10 @@ impl FrameProcessor {
         let mut timings = Vec::new();
         let mut problems = Vec::new();
 
+        let mediapipe = settings.pose_backend == PoseBackend::MediaPipe;
         let needs_pseudo = settings.estimate_depth
-            || (settings.mask.depth == DepthUnit::InverseDepth8 && settings.mask.range.is_some());
+            || (settings.mask.depth == DepthUnit::InverseDepth8 && settings.mask.range.is_some())
+            || (mediapipe && settings.hands.root_depth == RootDepthSource::PseudoDepth);
         let pseudo_depth = if needs_pseudo {
             self.pseudo_depth(frame, &mut timings, &mut problems)
         } else {
@@ -169,9 +222,15 @@ impl FrameProcessor {
         };
 
         let started = Instant::now();
-        let (masked, kept_fraction, pose_input) =
-            self.mask(frame, settings.mask, pseudo_depth.as_deref(), &mut problems);
+        let (masked, kept_fraction, pose_input) = self.mask(
+            frame,
+            settings.mask,
+            pseudo_depth.as_deref(),
+            !mediapipe,
+            &mut problems,
+        );
         timings.push((Stage::Mask, started.elapsed()));
+        let continuity = self.continuity(frame, settings.pose_backend);
 
         // The look-ahead's input is made here; a failure is not reported now but when
         // that frame's turn comes and its depth is computed (and fails) again.
@@ -180,6 +239,7 @@ impl FrameProcessor {
             .and_then(|next| Some((next.number, self.depth_input(next).ok()?)));
         let depth_model = self.models.depth.ready_mut();
         let pose_model = self.models.pose.ready_mut();
+        let hands_model = self.models.hands.ready_mut();
         let (pose, ahead) = std::thread::scope(|scope| {
             let ahead = depth_model
                 .zip(ahead_input)
@@ -190,9 +250,20 @@ impl FrameProcessor {
                         (number, depth, started.elapsed())
                     })
                 });
-            let pose = pose_model.zip(pose_input).and_then(|(model, input)| {
-                run_pose(model, frame, &input, &mut timings, &mut problems)
-            });
+            let pose = match settings.pose_backend {
+                PoseBackend::Sharp => pose_model.zip(pose_input).and_then(|(model, input)| {
+                    run_pose(model, frame, &input, &mut timings, &mut problems)
+                }),
+                PoseBackend::MediaPipe => run_hands(
+                    hands_model,
+                    frame,
+                    &masked,
+                    pseudo_depth.as_deref(),
+                    &settings.hands,
+                    &mut timings,
+                    &mut problems,
+                ),
+            };
             (pose, ahead.map(|handle| handle.join()))
         });
         match ahead {
@@ -206,8 +277,9 @@ impl FrameProcessor {
 
         let action = self.action(
             frame,
-            pose.as_ref().map(|pose| &pose.prediction),
+            pose.as_ref(),
             settings.action_input,
+            continuity,
             &mut timings,
             &mut problems,
         );
@@ -285,9 +357,15 @@ impl FrameProcessor {
         frame: &Frame,
         settings: MaskSettings,
         pseudo_depth: Option<&GrayImage>,
+        sharp_input: bool,
         problems: &mut Vec<String>,
     ) -> (Arc<RgbImage>, f32, Option<Vec<f32>>) {
-        let pose_spec = self.models.pose.ready().map(|model| *model.preprocessing());
+        let pose_spec = self
+            .models
+            .pose
+            .ready()
+            .filter(|_| sharp_input)
+            .map(|model| *model.preprocessing());
         let depth = settings.range.and_then(|_| match settings.depth {
             DepthUnit::Millimetres => {
                 let depth = frame.depth_mm.as_deref().map(DepthInput::Millimetres);
@@ -324,8 +402,9 @@ impl FrameProcessor {
     fn action(
         &mut self,
         frame: &Frame,
-        pose: Option<&PosePrediction>,
+        pose: Option<&PoseOutcome>,
         input: ActionInput,
+        continuity: Continuity,
         timings: &mut Vec<(Stage, Duration)>,
         problems: &mut Vec<String>,
     ) -> Option<ActionOutcome> {
@@ -335,7 +414,9 @@ impl FrameProcessor {
             .as_ref()
             .and_then(|object| ObjectBox::from_pose(object, &frame.intrinsics));
         let action_frame = match input {
-            ActionInput::PredictedPoses => pose.map(|pose| ActionFrame::from_pose(pose, object)),
+            ActionInput::PredictedPoses => {
+                pose.map(|pose| ActionFrame::from_pose(&pose.prediction, object))
+            }
             ActionInput::GroundTruthPoses => frame.annotations.hands.as_ref().map(|hands| {
                 ActionFrame::from_joints(
                     hands,
@@ -344,14 +425,10 @@ impl FrameProcessor {
                 )
             }),
         };
-        let follows = self
-            .last_position
-            .is_some_and(|last| frame.position > last && frame.position - last <= 2);
-        let repeated = self.last_position == Some(frame.position);
-        if !follows && !repeated {
+        let repeated = continuity == Continuity::Repeated;
+        if continuity == Continuity::Jump {
             self.window.clear();
         }
-        self.last_position = Some(frame.position);
         match action_frame {
             Some(action_frame) if !repeated => self.window.push(action_frame),
             Some(_) => {}
@@ -363,7 +440,7 @@ impl FrameProcessor {
         let model = self.models.action.ready_mut()?;
         let window = self.window.sample()?;
         let frame_size = match input {
-            ActionInput::PredictedPoses => self.models.pose.ready().map(|model| model.frame_size()),
+            ActionInput::PredictedPoses => pose.map(|pose| pose.frame_size),
             ActionInput::GroundTruthPoses => None,
         }
         .unwrap_or(FrameSize {
@@ -404,9 +481,40 @@ fn run_pose(
         .map(|raw| PoseOutcome {
             prediction: decode_pose(&raw, &intrinsics, frame_size),
             frame_size,
+            backend: PoseBackend::Sharp,
+            roots: [None; 2],
         })
         .map_err(|error| problems.push(format!("pose network failed: {error}")))
         .ok();
     timings.push((Stage::Pose, started.elapsed()));
     pose
+}
+
+/// MediaPipe Hands on `image` (the masked frame), placed with `frame`'s depth.
+fn run_hands(
+    model: Option<&mut HandsModel>,
+    frame: &Frame,
+    image: &RgbImage,
+    pseudo_depth: Option<&GrayImage>,
+    settings: &HandsSettings,
+    timings: &mut Vec<(Stage, Duration)>,
+    problems: &mut Vec<String>,
+) -> Option<PoseOutcome> {
+    let Some(model) = model else {
+        problems.push("MediaPipe Hands is not loaded (see the Models section); no pose".into());
+        return None;
+    };
+    match mediapipe_pose(model, image, frame, pseudo_depth, settings, problems) {
+        Ok(run) => {
+            if let Some(palm_time) = run.palm_time {
+                timings.push((Stage::PalmDetection, palm_time));
+            }
+            timings.push((Stage::HandLandmarks, run.landmark_time));
+            Some(run.pose)
+        }
+        Err(error) => {
+            problems.push(format!("MediaPipe Hands failed: {error}"));
+            None
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! The worker thread: loads the models, runs the SHARP chain on each frame and colours
+//! The worker thread: loads the models, runs the SHARP chain (with either pose backend) on each frame and colours
 //! the depth maps for display.
 
 use std::sync::Arc;
@@ -78,17 +78,17 @@ pub(super) fn run(
             }
             recv(commands) -> message => {
                 let Ok(command) = message else { break };
-                if apply(command, &mut processor, &mut settings, &mut current, &infer, &events) {
-                    if let Some(current) = &current {
-                        results.send(process(
-                            &mut processor,
-                            &current.frame,
-                            current.depth_view.clone(),
-                            Duration::ZERO,
-                            settings,
-                            Instant::now(),
-                        ));
-                    }
+                if apply(command, &mut processor, &mut settings, &mut current, &infer, &events)
+                    && let Some(current) = &current
+                {
+                    results.send(process(
+                        &mut processor,
+                        &current.frame,
+                        current.depth_view.clone(),
+                        Duration::ZERO,
+                        settings,
+                        Instant::now(),
+                    ));
                 }
             }
         }
@@ -130,6 +130,7 @@ fn load_models(
 ) -> ModelSet {
     let models = ModelSet::load(paths, infer);
     let _ = events.send(PipelineEvent::Models(models.statuses().to_vec()));
+    let _ = events.send(PipelineEvent::Hands(models.hands_status()));
     models
 }
 

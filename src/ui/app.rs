@@ -10,12 +10,16 @@ use super::controls::{display_controls, mask_controls, source_details, timing_re
 use super::models_panel::models_section;
 use super::panels::central_panels;
 use super::playback::Playback;
+use super::pose_panel::pose_section;
 use super::settings::{STORAGE_KEY, ViewerSettings};
 use super::stats::PipelineStats;
 use super::textures::PanelTextures;
 use super::timeline::{TimelineRequest, timeline};
+use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelStatus};
-use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, SourceSpec, WorkerOptions};
+use crate::pipeline::{
+    FrameResult, Pipeline, PipelineEvent, PoseBackend, SourceSpec, WorkerOptions,
+};
 use crate::source::SourceInfo;
 
 /// How many past problem messages the side panel keeps.
@@ -30,6 +34,8 @@ pub struct LaunchOptions {
     pub start_position: usize,
     /// Models, execution provider and masking backend.
     pub worker: WorkerOptions,
+    /// A pose backend that overrides the saved choice (`--pose-backend`).
+    pub pose_backend: Option<PoseBackend>,
 }
 
 /// What the viewer is doing, for the status line.
@@ -53,16 +59,20 @@ pub struct ViewerApp {
     status: Status,
     messages: VecDeque<String>,
     models: Vec<(ModelKind, ModelStatus)>,
+    hands: Option<ModelStatus<HandsInfo>>,
     start_position: usize,
 }
 
 impl ViewerApp {
     /// Creates the app, restoring saved settings, and starts opening the source.
     pub fn new(cc: &eframe::CreationContext<'_>, launch: LaunchOptions) -> std::io::Result<Self> {
-        let settings: ViewerSettings = cc
+        let mut settings: ViewerSettings = cc
             .storage
             .and_then(|storage| eframe::get_value(storage, STORAGE_KEY))
             .unwrap_or_default();
+        if let Some(backend) = launch.pose_backend {
+            settings.pose_backend = backend;
+        }
         let ctx = cc.egui_ctx.clone();
         let pipeline = Pipeline::spawn(
             settings.process_settings(),
@@ -81,6 +91,7 @@ impl ViewerApp {
             status: Status::Opening,
             messages: VecDeque::new(),
             models: Vec::new(),
+            hands: None,
             start_position: launch.start_position,
         })
     }
@@ -136,6 +147,7 @@ impl ViewerApp {
                     self.log(message);
                 }
                 PipelineEvent::Models(models) => self.models = models,
+                PipelineEvent::Hands(status) => self.hands = Some(status),
                 PipelineEvent::FrameFailed { message, .. } => self.log(message),
             }
         }
@@ -255,6 +267,8 @@ impl ViewerApp {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     let mut changed = mask_controls(ui, &mut self.settings, self.result.as_ref());
                     ui.separator();
+                    changed |= pose_section(ui, &mut self.settings, self.result.as_ref());
+                    ui.separator();
                     changed |= action_section(ui, &mut self.settings, self.result.as_ref());
                     ui.separator();
                     changed |= display_controls(ui, &mut self.settings);
@@ -263,7 +277,10 @@ impl ViewerApp {
                         .result
                         .as_ref()
                         .map(|result| result.mask_backend.as_str());
-                    if let Some(paths) = models_section(ui, &self.models, backend) {
+                    if let Some(paths) =
+                        models_section(ui, &self.models, self.hands.as_ref(), backend)
+                    {
+                        self.hands = None;
                         self.models.clear();
                         self.pipeline.load_models(paths);
                     }

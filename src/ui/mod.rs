@@ -10,6 +10,7 @@ mod overlay;
 mod palette;
 mod panels;
 mod playback;
+mod pose_panel;
 mod range_slider;
 mod settings;
 mod skeleton_view;

@@ -2,12 +2,14 @@
 
 use egui::{RichText, Ui};
 
+use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelPaths, ModelStatus};
 
 /// Shows each model's state; returns the paths to load when the user picked a folder.
 pub fn models_section(
     ui: &mut Ui,
     statuses: &[(ModelKind, ModelStatus)],
+    hands: Option<&ModelStatus<HandsInfo>>,
     mask_backend: Option<&str>,
 ) -> Option<ModelPaths> {
     ui.heading("Models");
@@ -51,6 +53,9 @@ pub fn models_section(
             }
         }
     }
+    if let Some(status) = hands {
+        hands_status(ui, status);
+    }
     if let Some(backend) = mask_backend {
         ui.label(format!("masking: {backend}"));
     }
@@ -63,4 +68,40 @@ pub fn models_section(
         request = Some(ModelPaths::in_folder(&folder));
     }
     request
+}
+
+/// One line for MediaPipe Hands, with details on hover.
+fn hands_status(ui: &mut Ui, status: &ModelStatus<HandsInfo>) {
+    const NAME: &str = "MediaPipe Hands";
+    match status {
+        ModelStatus::Ready(info) => {
+            let provider = RichText::new(info.landmark_provider.active.to_string()).strong();
+            ui.horizontal(|ui| {
+                ui.label(format!("{NAME} ({:?}):", info.variant));
+                ui.label(provider);
+            })
+            .response
+            .on_hover_text(format!(
+                "{}\npalm detection: {}\nlandmarks: {}\nweights: Google MediaPipe 0.10.21, Apache-2.0\nload {:.0} ms",
+                info.folder.display(),
+                info.palm_provider,
+                info.landmark_provider,
+                info.load_time.as_secs_f64() * 1e3
+            ));
+        }
+        ModelStatus::Missing { path, hint } => {
+            ui.label(format!("{NAME}: not found"))
+                .on_hover_text(format!("looked for {}", path.display()));
+            ui.label(RichText::new(hint).small().weak());
+        }
+        ModelStatus::Invalid { path, message } => {
+            ui.colored_label(ui.visuals().error_fg_color, format!("{NAME}: unusable"))
+                .on_hover_text(path.display().to_string());
+            ui.label(
+                RichText::new(message)
+                    .small()
+                    .color(ui.visuals().error_fg_color),
+            );
+        }
+    }
 }

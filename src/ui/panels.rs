@@ -109,12 +109,15 @@ pub fn central_panels(
     );
 
     let (title, body) = split_title(cell(1.0, 1.0));
-    let title_text = match (pose.is_some(), ground_truth.is_some()) {
-        (true, true) => "3D skeleton (colour: predicted, grey: GT; camera frame)",
-        (true, false) => "3D skeleton (predicted; camera frame)",
-        _ => "3D skeleton (GT; camera frame)",
+    let title_text = match (
+        pose.map(|pose| pose.backend.label()),
+        ground_truth.is_some(),
+    ) {
+        (Some(backend), true) => format!("3D skeleton (colour: {backend}, grey: GT; camera frame)"),
+        (Some(backend), false) => format!("3D skeleton ({backend}; camera frame)"),
+        (None, _) => "3D skeleton (GT; camera frame)".to_owned(),
     };
-    panel_title(ui, title, title_text);
+    panel_title(ui, title, &title_text);
     let predicted_m = pose.map(|pose| pose.prediction.hands.scaled(0.001));
     let object = result.and_then(|result| result.frame.annotations.object);
     skeleton_view(

@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::skeleton_view::OrbitCamera;
 use crate::mask::{DepthRange, DepthUnit, RangePreset};
-use crate::pipeline::{ACTION_WINDOW_SECONDS, ActionInput, MaskSettings, ProcessSettings};
+use crate::pipeline::{
+    ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, PoseBackend, ProcessSettings,
+};
 
 /// Key under which the settings are stored.
 pub const STORAGE_KEY: &str = "sharp-viewer-settings";
@@ -43,6 +45,10 @@ pub struct ViewerSettings {
     pub loop_playback: bool,
     /// The 3D view's camera.
     pub camera_3d: OrbitCamera,
+    /// Which network finds the hands.
+    pub pose_backend: PoseBackend,
+    /// How MediaPipe's hands are labelled and placed.
+    pub hands: HandsSettings,
 }
 
 impl Default for ViewerSettings {
@@ -62,6 +68,8 @@ impl Default for ViewerSettings {
             playback_speed: 1.0,
             loop_playback: true,
             camera_3d: OrbitCamera::default(),
+            pose_backend: PoseBackend::default(),
+            hands: HandsSettings::default(),
         }
     }
 }
@@ -110,6 +118,8 @@ impl ViewerSettings {
             estimate_depth: self.estimate_depth,
             action_input: self.action_input,
             action_window_seconds: self.action_window_seconds,
+            pose_backend: self.pose_backend,
+            hands: self.hands,
         }
     }
 }

@@ -1,0 +1,96 @@
+//! The side panel's Pose section: which backend finds the hands and, for MediaPipe
+//! Hands, how its wrists are placed and which hand is which.
+
+use egui::{DragValue, RichText, Ui};
+
+use super::settings::ViewerSettings;
+use crate::pipeline::{FrameResult, PoseBackend, RootDepthSource, describe_roots};
+
+/// How the UI names left and right, shown under the MediaPipe settings.
+const HANDEDNESS_NOTE: &str = "Left/right are the subject's own hands, as in H2O. MediaPipe \
+    labels hands as if the image were a mirrored selfie; for frames that are not mirrored \
+    (H2O, a raw webcam) its labels are swapped here.";
+
+/// Shows the backend choice and MediaPipe's settings; returns whether a processing
+/// setting changed.
+pub fn pose_section(
+    ui: &mut Ui,
+    settings: &mut ViewerSettings,
+    result: Option<&FrameResult>,
+) -> bool {
+    ui.heading("Pose");
+    let before = (settings.pose_backend, settings.hands);
+    ui.horizontal(|ui| {
+        ui.label("backend:");
+        ui.selectable_value(
+            &mut settings.pose_backend,
+            PoseBackend::Sharp,
+            PoseBackend::Sharp.label(),
+        )
+        .on_hover_text("SHARP's EffHandEgoNet3D (pose.onnx, exported from your weights)");
+        ui.selectable_value(
+            &mut settings.pose_backend,
+            PoseBackend::MediaPipe,
+            PoseBackend::MediaPipe.label(),
+        )
+        .on_hover_text("Google's pretrained MediaPipe Hands, shipped in models/mediapipe/");
+    });
+    if settings.pose_backend == PoseBackend::MediaPipe {
+        mediapipe_settings(ui, settings);
+        if let Some(pose) = result.and_then(|result| result.processed.pose.as_ref())
+            && pose.backend == PoseBackend::MediaPipe
+        {
+            let lines = describe_roots(&pose.roots);
+            if lines.is_empty() {
+                ui.weak("no hand found");
+            }
+            for line in lines {
+                ui.label(RichText::new(line).small());
+            }
+        }
+    }
+    (settings.pose_backend, settings.hands) != before
+}
+
+fn mediapipe_settings(ui: &mut Ui, settings: &mut ViewerSettings) {
+    let hands = &mut settings.hands;
+    ui.horizontal(|ui| {
+        ui.label("wrist depth:");
+        ui.selectable_value(&mut hands.root_depth, RootDepthSource::GroundTruth, "GT")
+            .on_hover_text("median ground-truth depth (mm) around the wrist pixel");
+        ui.selectable_value(
+            &mut hands.root_depth,
+            RootDepthSource::PseudoDepth,
+            "pseudo",
+        )
+        .on_hover_text("median 8-bit pseudo-depth around the wrist pixel, scaled below");
+        ui.selectable_value(&mut hands.root_depth, RootDepthSource::Fixed, "fixed");
+    });
+    if hands.root_depth == RootDepthSource::PseudoDepth {
+        ui.horizontal(|ui| {
+            ui.label("pseudo-depth 255 =");
+            ui.add(
+                DragValue::new(&mut hands.pseudo_scale_mm)
+                    .range(50.0..=5000.0)
+                    .suffix(" mm"),
+            );
+        })
+        .response
+        .on_hover_text("a value v is read as this x 255 / v millimetres");
+    }
+    ui.horizontal(|ui| {
+        ui.label("fixed depth:");
+        ui.add(
+            DragValue::new(&mut hands.fixed_depth_mm)
+                .range(50.0..=5000.0)
+                .suffix(" mm"),
+        );
+    })
+    .response
+    .on_hover_text("used when the chosen depth map has no value at the wrist");
+    ui.add(
+        egui::Slider::new(&mut hands.min_detection_confidence, 0.05..=0.95).text("palm threshold"),
+    );
+    ui.checkbox(&mut hands.mirrored, "frames are mirrored (selfie view)");
+    ui.label(RichText::new(HANDEDNESS_NOTE).small().weak());
+}
