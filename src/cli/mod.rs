@@ -1,5 +1,6 @@
 //! The command line: `sharp-viewer [PATH]` opens the viewer; subcommands run tools.
 
+mod bench_scrub;
 mod inspect;
 mod make_sample;
 mod view;
@@ -29,12 +30,23 @@ pub struct Cli {
 /// Options of the viewer.
 #[derive(Debug, Args)]
 pub struct ViewArgs {
-    /// An H2O take folder or dataset root to open (default: the bundled synthetic sample,
-    /// generated on first use).
+    /// What to open: an H2O take folder, a dataset root (shown in the dataset browser,
+    /// its first take opened) or a video file (mp4, mkv, ...). Default: the bundled
+    /// synthetic sample, generated on first use.
     pub path: Option<PathBuf>,
     /// Timeline position to show first.
     #[arg(long, default_value_t = 0)]
     pub frame: usize,
+    /// Open a live camera instead (its index; 0 when only `--camera` is given).
+    #[arg(long, num_args = 0..=1, default_missing_value = "0", value_name = "INDEX", conflicts_with = "path")]
+    pub camera: Option<u32>,
+    /// Intrinsics of a camera or video: a pinhole with this horizontal field of view in
+    /// degrees (default: H2O's cam4 matrix scaled to the frame size).
+    #[arg(long, value_name = "DEGREES", conflicts_with = "intrinsics")]
+    pub fov: Option<f32>,
+    /// Intrinsics of a camera or video from a file: `fx fy cx cy width height`.
+    #[arg(long, value_name = "FILE")]
+    pub intrinsics: Option<PathBuf>,
 }
 
 /// The tools.
@@ -63,6 +75,10 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Measure scrubbing: drag over a take (or video) the way the timeline does, with
+    /// sequential, fast and random seeks, and print frames shown per second, cache hit
+    /// rate and latency.
+    BenchScrub(bench_scrub::BenchArgs),
 }
 
 /// Runs the command line.
@@ -76,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             takes,
             force,
         }) => make_sample::run(&dir, frames, takes, force),
+        Some(Command::BenchScrub(args)) => bench_scrub::run(&args),
     }
 }
 

@@ -8,7 +8,8 @@ use image::RgbImage;
 
 use crate::mask::{DepthRange, DepthUnit};
 use crate::sample::SampleOptions;
-use crate::source::{Frame, SourceInfo};
+use crate::source::camera::{CameraBackend, CameraStatus, CaptureConfig};
+use crate::source::{Frame, IntrinsicsChoice, RecordingSummary, SourceInfo};
 
 /// Which source to open.
 #[derive(Clone, Debug)]
@@ -22,6 +23,44 @@ pub enum SourceSpec {
         /// How to generate it.
         options: SampleOptions,
     },
+    /// A video file.
+    Video {
+        /// The file.
+        path: PathBuf,
+        /// Where its intrinsics come from.
+        intrinsics: IntrinsicsChoice,
+    },
+    /// A live camera.
+    Camera(CameraSpec),
+}
+
+/// Which camera to open and how.
+#[derive(Clone, Debug)]
+pub struct CameraSpec {
+    /// The camera system (nokhwa for real webcams; tests pass a fake).
+    pub backend: Arc<dyn CameraBackend>,
+    /// Index, mode and watchdog timings.
+    pub config: CaptureConfig,
+    /// Where its intrinsics come from.
+    pub intrinsics: IntrinsicsChoice,
+}
+
+/// What happened to a recording.
+#[derive(Clone, Debug)]
+pub enum RecordingEvent {
+    /// Recording into this take folder.
+    Started(PathBuf),
+    /// Frames written and dropped so far.
+    Progress {
+        /// Frames on disk.
+        written: u64,
+        /// Frames the writer could not keep up with.
+        dropped: u64,
+    },
+    /// The recording ended.
+    Finished(Box<RecordingSummary>),
+    /// Recording could not start.
+    Failed(String),
 }
 
 /// How the worker masks frames.
@@ -99,6 +138,10 @@ pub enum PipelineEvent {
     Opened(Box<SourceInfo>),
     /// A source could not be opened; the previous one (if any) stays.
     OpenFailed(String),
+    /// The live camera's state changed.
+    Camera(CameraStatus),
+    /// A recording started, progressed or ended.
+    Recording(RecordingEvent),
     /// A frame could not be read.
     FrameFailed {
         /// Timeline position.

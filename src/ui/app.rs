@@ -11,6 +11,7 @@ use super::overlay::draw_hands_2d;
 use super::playback::Playback;
 use super::settings::{STORAGE_KEY, ViewerSettings};
 use super::skeleton_view::{SkeletonScene, skeleton_view};
+use super::sources_ui::SourcesUi;
 use super::stats::PipelineStats;
 use super::textures::PanelTextures;
 use super::timeline::{TimelineRequest, timeline};
@@ -28,6 +29,8 @@ pub struct LaunchOptions {
     pub source: SourceSpec,
     /// Timeline position to show first.
     pub start_position: usize,
+    /// A dataset root to show in the browser at start.
+    pub browse: Option<std::path::PathBuf>,
 }
 
 /// What the viewer is doing, for the status line.
@@ -51,6 +54,7 @@ pub struct ViewerApp {
     status: Status,
     messages: VecDeque<String>,
     start_position: usize,
+    sources: SourcesUi,
 }
 
 impl ViewerApp {
@@ -65,6 +69,8 @@ impl ViewerApp {
             settings.mask_settings(),
             std::sync::Arc::new(move || ctx.request_repaint()),
         )?;
+        pipeline.set_cache_budget(settings.sources.cache_bytes());
+        let sources = SourcesUi::new(&launch.source, launch.browse);
         pipeline.open(launch.source);
         Ok(Self {
             pipeline,
@@ -77,6 +83,7 @@ impl ViewerApp {
             status: Status::Opening,
             messages: VecDeque::new(),
             start_position: launch.start_position,
+            sources,
         })
     }
 
@@ -126,6 +133,11 @@ impl ViewerApp {
                     self.log(message);
                 }
                 PipelineEvent::FrameFailed { message, .. } => self.log(message),
+                event @ (PipelineEvent::Camera(_) | PipelineEvent::Recording(_)) => {
+                    if let Some(message) = self.sources.on_event(event) {
+                        self.log(message);
+                    }
+                }
             }
         }
         if let Some(result) = self.pipeline.try_result() {
@@ -183,6 +195,12 @@ impl ViewerApp {
         egui::Panel::top("top-bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.menu_button("File", |ui| {
+                    if self
+                        .sources
+                        .file_menu(ui, &self.pipeline, &mut self.settings.sources)
+                    {
+                        self.status = Status::Opening;
+                    }
                     if ui.button("Open take folder…").clicked() {
                         ui.close();
                         if let Some(path) = rfd::FileDialog::new()
@@ -257,6 +275,9 @@ impl ViewerApp {
                         messages.extend(result.problems.iter().cloned());
                     }
                     source_details(ui, self.source.as_ref(), &messages);
+                    ui.separator();
+                    self.sources
+                        .cache_section(ui, &self.pipeline, &mut self.settings.sources);
                 });
             });
     }
@@ -264,6 +285,15 @@ impl ViewerApp {
     fn bottom_bar(&mut self, ui: &mut Ui) {
         egui::Panel::bottom("timeline").show(ui, |ui| {
             ui.add_space(4.0);
+            if let Some(info) = self.source.as_ref().filter(|info| info.live) {
+                if self
+                    .sources
+                    .live_bar(ui, &self.pipeline, &self.settings.sources, info)
+                {
+                    self.status = Status::Opening;
+                }
+                return;
+            }
             let labels = self
                 .source
                 .as_ref()
@@ -409,6 +439,16 @@ impl eframe::App for ViewerApp {
         self.stats.record_ui_frame(now);
         self.poll_pipeline(&ctx);
         self.handle_keys(&ctx);
+        let outcome = self.sources.ui(
+            &ctx,
+            &self.pipeline,
+            &mut self.settings.sources,
+            self.source.as_ref(),
+        );
+        if outcome.opening {
+            self.status = Status::Opening;
+        }
+        outcome.messages.into_iter().for_each(|message| self.log(message));
         if self.playback.advance(
             now,
             self.settings.playback_speed,

@@ -2,6 +2,8 @@
 //! [`crate::pipeline`]; this module only shows results and sends commands.
 
 mod app;
+mod browser;
+mod camera_panel;
 mod controls;
 mod image_panel;
 mod overlay;
@@ -10,6 +12,7 @@ mod playback;
 mod range_slider;
 mod settings;
 mod skeleton_view;
+mod sources_ui;
 mod stats;
 mod textures;
 mod timeline;
@@ -18,6 +21,7 @@ pub use app::{LaunchOptions, ViewerApp};
 pub use playback::Playback;
 pub use settings::ViewerSettings;
 pub use skeleton_view::OrbitCamera;
+pub use sources_ui::SourceSettings;
 pub use stats::{PipelineStats, Summary, summarize};
 
 /// Opens the viewer window and runs it until it is closed.

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::skeleton_view::OrbitCamera;
+use super::sources_ui::SourceSettings;
 use crate::mask::{DepthRange, DepthUnit, RangePreset};
 use crate::pipeline::MaskSettings;
 
@@ -33,6 +34,8 @@ pub struct ViewerSettings {
     pub loop_playback: bool,
     /// The 3D view's camera.
     pub camera_3d: OrbitCamera,
+    /// Cache size, camera, intrinsics, recordings folder, dataset root.
+    pub sources: SourceSettings,
 }
 
 impl Default for ViewerSettings {
@@ -48,6 +51,7 @@ impl Default for ViewerSettings {
             playback_speed: 1.0,
             loop_playback: true,
             camera_3d: OrbitCamera::default(),
+            sources: SourceSettings::default(),
         }
     }
 }
