@@ -8,8 +8,9 @@ use std::path::Path;
 
 use sharp_viewer::infer::{
     ActionModel, DepthModel, InferError, InferOptions, ModelKind, ModelPaths, ModelSet, ModelSlot,
-    PoseModel, Provider, ProviderRequest, ResizeName, runtime,
+    PoseModel, Provider, ProviderRequest, runtime,
 };
+use sharp_viewer::mask::ResizeKind;
 
 use infer_support::{cpu_options, model, ok};
 
@@ -106,7 +107,7 @@ fn good_models_report_preprocessing_provider_and_timings() {
     let depth = ok(DepthModel::load(&model("depth_tiny.onnx"), &cpu_options()));
     let preprocessing = depth.preprocessing();
     assert_eq!((preprocessing.width, preprocessing.height), (384, 384));
-    assert_eq!(preprocessing.resize, ResizeName::PilBicubic);
+    assert_eq!(preprocessing.resize, ResizeKind::PilBicubic);
     assert_eq!(preprocessing.mean, [0.5; 3]);
     assert_eq!(preprocessing.rescale_factor, 1.0 / 255.0);
     let info = depth.info();
@@ -136,7 +137,7 @@ fn good_models_report_preprocessing_provider_and_timings() {
     assert!(info.load_time.as_nanos() > 0 && info.warm_up_time.as_nanos() > 0);
 
     let pose = ok(PoseModel::load(&model("pose_tiny.onnx"), &cpu_options()));
-    assert_eq!(pose.preprocessing().resize, ResizeName::Cv2Linear);
+    assert_eq!(pose.preprocessing().resize, ResizeKind::Cv2Linear);
     assert_eq!(
         (pose.preprocessing().width, pose.preprocessing().height),
         (512, 512)

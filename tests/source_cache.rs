@@ -10,7 +10,12 @@ use std::time::{Duration, Instant};
 use image::RgbImage;
 use sharp_viewer::dataset::discover_takes;
 use sharp_viewer::geometry::CameraIntrinsics;
-use sharp_viewer::pipeline::{MaskSettings, Pipeline, PipelineEvent, SourceSpec};
+use sharp_viewer::infer::{InferOptions, ModelPaths};
+use sharp_viewer::mask::MaskPreference;
+use sharp_viewer::pipeline::{
+    ACTION_WINDOW_SECONDS, ActionInput, MaskSettings, Pipeline, PipelineEvent, ProcessSettings,
+    SourceSpec, WorkerOptions,
+};
 use sharp_viewer::sample::{SampleOptions, generate_sample};
 use sharp_viewer::source::{
     Frame, FrameSource, Scrubber, SourceError, SourceInfo, TakeSource, frame_bytes,
@@ -73,6 +78,7 @@ impl FrameSource for CountingSource {
             rgb: Arc::new(rgb),
             depth_mm: None,
             annotations: Default::default(),
+            intrinsics: CameraIntrinsics::H2O_CAM4_DEFAULT,
             read_time: Duration::ZERO,
         })
     }
@@ -141,7 +147,10 @@ fn random_seeks_always_deliver_the_frame_asked_for_within_the_budget() {
         assert!(stats.cache.bytes <= budget, "{stats:?}");
     }
     let random = scrubber.stats();
-    assert!(random.cache.evictions > 0, "a small cache must evict: {random:?}");
+    assert!(
+        random.cache.evictions > 0,
+        "a small cache must evict: {random:?}"
+    );
 
     // Playback-like sweep: read-ahead keeps up, nearly everything is a hit.
     for position in 0..200 {
@@ -191,13 +200,20 @@ fn a_broken_frame_is_reported_and_not_retried_by_read_ahead() {
         fetch(&mut scrubber, position).expect("neighbours are fine");
     }
     std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(reads[30].load(Ordering::Relaxed), 1, "read ahead skips known failures");
+    assert_eq!(
+        reads[30].load(Ordering::Relaxed),
+        1,
+        "read ahead skips known failures"
+    );
     // Asking for it again tries again (the file may have been fixed).
     assert!(fetch(&mut scrubber, 30).is_err());
     assert_eq!(reads[30].load(Ordering::Relaxed), 2);
     assert!(matches!(
         scrubber.request(60),
-        Err(SourceError::OutOfRange { position: 60, count: 60 })
+        Err(SourceError::OutOfRange {
+            position: 60,
+            count: 60
+        })
     ));
 }
 
@@ -215,14 +231,7 @@ fn the_pipeline_shows_the_newest_seek_with_the_right_pixels() {
     )
     .expect("sample");
     let take = discover_takes(&dataset).expect("takes").remove(0);
-    let pipeline = Pipeline::spawn(
-        MaskSettings {
-            depth: sharp_viewer::mask::DepthUnit::Millimetres,
-            range: None,
-        },
-        Arc::new(|| {}),
-    )
-    .expect("pipeline");
+    let pipeline = pipeline_without_models();
     pipeline.set_cache_budget(8 * 1280 * 720 * 5);
     pipeline.open(SourceSpec::Take(take.clone()));
     let deadline = Instant::now() + WAIT;
@@ -260,4 +269,27 @@ fn the_pipeline_shows_the_newest_seek_with_the_right_pixels() {
     assert!(shown.frame.depth_mm.is_some());
     let stats = pipeline.scrub_stats();
     assert!(stats.cache.bytes <= stats.cache.budget, "{stats:?}");
+}
+
+/// A pipeline without models (missing model files): frames flow through unmasked.
+fn pipeline_without_models() -> Pipeline {
+    let models = std::env::temp_dir().join("sharp-viewer-no-models");
+    Pipeline::spawn(
+        ProcessSettings {
+            mask: MaskSettings {
+                depth: sharp_viewer::mask::DepthUnit::Millimetres,
+                range: None,
+            },
+            estimate_depth: false,
+            action_input: ActionInput::PredictedPoses,
+            action_window_seconds: ACTION_WINDOW_SECONDS,
+        },
+        WorkerOptions {
+            models: ModelPaths::in_folder(&models),
+            infer: InferOptions::default(),
+            mask: MaskPreference::Cpu,
+        },
+        Arc::new(|| {}),
+    )
+    .expect("pipeline")
 }

@@ -5,9 +5,14 @@
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use sharp_viewer::dataset::own_pose::{OWN_POSE_MASKED_FOLDER, OwnHandPose, OwnPoseFrame, parse_own_pose};
+use sharp_viewer::dataset::own_pose::{
+    OWN_POSE_MASKED_FOLDER, OwnHandPose, OwnPoseFrame, parse_own_pose,
+};
+use sharp_viewer::infer::{InferOptions, ModelPaths};
+use sharp_viewer::mask::MaskPreference;
 use sharp_viewer::pipeline::{
-    CameraSpec, MaskSettings, Pipeline, PipelineEvent, RecordingEvent, SourceSpec,
+    ACTION_WINDOW_SECONDS, ActionInput, CameraSpec, MaskSettings, Pipeline, PipelineEvent,
+    ProcessSettings, RecordingEvent, SourceSpec, WorkerOptions,
 };
 use sharp_viewer::source::camera::{
     CameraBackend, CameraDescriptor, CameraDevice, CameraError, CameraStatus, Capture,
@@ -223,7 +228,11 @@ fn a_hung_frame_call_is_reported_and_the_camera_reconnected() {
     assert!(stalled_at.elapsed() < Duration::from_secs(3));
     assert!(!while_opening);
     assert_eq!(abandoned, 1);
-    assert!(status.describe().contains("stalled"), "{}", status.describe());
+    assert!(
+        status.describe().contains("stalled"),
+        "{}",
+        status.describe()
+    );
     // Reconnection is attempted while the old read is still stuck.
     wait_status(&capture, |s| matches!(s, CameraStatus::Connecting { .. }));
     camera.set(|state| state.stalled = false);
@@ -248,13 +257,21 @@ fn unplugging_says_so_and_plugging_back_reconnects() {
         status.describe()
     );
     // While unplugged, reopening fails and is retried; no frames come.
-    let (retry, _) = wait_status(&capture, |s| {
-        matches!(s, CameraStatus::Disconnected { reason, .. } if reason.contains("cannot open camera 0"))
-    });
-    assert!(retry.describe().contains("retrying"), "{}", retry.describe());
+    let (retry, _) = wait_status(
+        &capture,
+        |s| matches!(s, CameraStatus::Disconnected { reason, .. } if reason.contains("cannot open camera 0")),
+    );
+    assert!(
+        retry.describe().contains("retrying"),
+        "{}",
+        retry.describe()
+    );
     while capture.frames().try_recv().is_some() {}
     std::thread::sleep(Duration::from_millis(150));
-    assert!(capture.frames().try_recv().is_none(), "no frames while unplugged");
+    assert!(
+        capture.frames().try_recv().is_none(),
+        "no frames while unplugged"
+    );
     camera.set(|state| state.plugged = true);
     wait_status(&capture, CameraStatus::is_streaming);
     next_frame(&capture);
@@ -266,13 +283,19 @@ fn a_missing_camera_is_reported_and_stopping_is_prompt() {
     let capture = Capture::start(Arc::new(camera), config(3)).expect("start");
     let (status, _) = wait_status(&capture, |s| matches!(s, CameraStatus::Disconnected { .. }));
     assert!(
-        status.describe().starts_with("no camera: cannot open camera 3"),
+        status
+            .describe()
+            .starts_with("no camera: cannot open camera 3"),
         "{}",
         status.describe()
     );
     let started = Instant::now();
     drop(capture);
-    assert!(started.elapsed() < Duration::from_secs(1), "stop took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "stop took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -288,7 +311,11 @@ fn a_panicking_driver_is_reported_not_propagated() {
     wait_status(&capture, CameraStatus::is_streaming);
     camera.set(|state| state.panic_next = true);
     let (status, _) = wait_status(&capture, |s| matches!(s, CameraStatus::Disconnected { .. }));
-    assert!(status.describe().contains("panicked: driver bug"), "{}", status.describe());
+    assert!(
+        status.describe().contains("panicked: driver bug"),
+        "{}",
+        status.describe()
+    );
     wait_status(&capture, CameraStatus::is_streaming);
     next_frame(&capture);
 }
@@ -302,7 +329,11 @@ fn stopping_while_the_driver_hangs_does_not_block() {
     std::thread::sleep(Duration::from_millis(50));
     let started = Instant::now();
     drop(capture);
-    assert!(started.elapsed() < Duration::from_secs(1), "stop took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "stop took {:?}",
+        started.elapsed()
+    );
     // Release the stuck grabber so the test process ends cleanly.
     camera.set(|state| state.stalled = false);
 }
@@ -319,10 +350,17 @@ fn the_real_backend_without_cameras_lists_none_and_fails_to_open_cleanly() {
         Ok(_) => panic!("opened a camera that is not listed"),
         Err(error) => error,
     };
-    assert!(matches!(error, CameraError::Open { index: 0, .. }), "{error}");
+    assert!(
+        matches!(error, CameraError::Open { index: 0, .. }),
+        "{error}"
+    );
     let capture = Capture::start(Arc::new(backend), config(0)).expect("start");
     let (status, _) = wait_status(&capture, |s| matches!(s, CameraStatus::Disconnected { .. }));
-    assert!(status.describe().starts_with("no camera:"), "{}", status.describe());
+    assert!(
+        status.describe().starts_with("no camera:"),
+        "{}",
+        status.describe()
+    );
 }
 
 fn wait_event(pipeline: &Pipeline, want: impl Fn(&PipelineEvent) -> bool) -> PipelineEvent {
@@ -341,14 +379,7 @@ fn wait_event(pipeline: &Pipeline, want: impl Fn(&PipelineEvent) -> bool) -> Pip
 #[test]
 fn a_live_camera_flows_through_the_pipeline_into_a_recorded_take() {
     let camera = FakeCamera::new(64, 48);
-    let pipeline = Pipeline::spawn(
-        MaskSettings {
-            depth: sharp_viewer::mask::DepthUnit::Millimetres,
-            range: None,
-        },
-        Arc::new(|| {}),
-    )
-    .expect("pipeline");
+    let pipeline = pipeline_without_models();
     pipeline.open(SourceSpec::Camera(CameraSpec {
         backend: Arc::new(camera.clone()),
         config: config(0),
@@ -356,13 +387,17 @@ fn a_live_camera_flows_through_the_pipeline_into_a_recorded_take() {
             horizontal_deg: 90.0,
         },
     }));
-    let streaming = wait_event(&pipeline, |event| {
-        matches!(event, PipelineEvent::Opened(info) if info.live && info.intrinsics.width == 64)
-    });
+    let streaming = wait_event(
+        &pipeline,
+        |event| matches!(event, PipelineEvent::Opened(info) if info.live && info.intrinsics.width == 64),
+    );
     let PipelineEvent::Opened(info) = streaming else {
         unreachable!()
     };
-    assert!(info.intrinsics_origin.contains("90° horizontal field of view at 64x48"));
+    assert!(
+        info.intrinsics_origin
+            .contains("90° horizontal field of view at 64x48")
+    );
     assert_eq!(info.intrinsics.fx, 32.0);
 
     let root = tempfile::tempdir().expect("temp dir");
@@ -428,7 +463,10 @@ fn a_live_camera_flows_through_the_pipeline_into_a_recorded_take() {
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("list").map(|e| e.expect("entry")) {
+    for entry in std::fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry"))
+    {
         let path = entry.path();
         if path.is_dir() {
             found.extend(walk(&path));
@@ -437,4 +475,27 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     found
+}
+
+/// A pipeline without models (missing model files): frames flow through unmasked.
+fn pipeline_without_models() -> Pipeline {
+    let models = std::env::temp_dir().join("sharp-viewer-no-models");
+    Pipeline::spawn(
+        ProcessSettings {
+            mask: MaskSettings {
+                depth: sharp_viewer::mask::DepthUnit::Millimetres,
+                range: None,
+            },
+            estimate_depth: false,
+            action_input: ActionInput::PredictedPoses,
+            action_window_seconds: ACTION_WINDOW_SECONDS,
+        },
+        WorkerOptions {
+            models: ModelPaths::in_folder(&models),
+            infer: InferOptions::default(),
+            mask: MaskPreference::Cpu,
+        },
+        Arc::new(|| {}),
+    )
+    .expect("pipeline")
 }

@@ -83,16 +83,20 @@ fn the_catalog_lists_every_take_in_order_with_health_and_splits() {
     assert_eq!(val.health, TakeHealth::Complete);
     assert_eq!(val.pose_splits, vec![Split::Val]);
     assert!(!val.action_segments.is_empty());
-    assert!(val.action_segments.iter().all(|(split, action)| {
-        *split == Split::Val && action.is_some()
-    }));
+    assert!(
+        val.action_segments
+            .iter()
+            .all(|(split, action)| { *split == Split::Val && action.is_some() })
+    );
     assert!(val.split_summary().starts_with("pose: val · action: val ("));
 
     let test = take("subject1/h1/1");
     assert_eq!(test.pose_splits, vec![Split::Test]);
-    assert!(test.action_segments.iter().all(|(split, action)| {
-        *split == Split::Test && action.is_none()
-    }));
+    assert!(
+        test.action_segments
+            .iter()
+            .all(|(split, action)| { *split == Split::Test && action.is_none() })
+    );
     assert_eq!(take("subject1/h1/2").pose_splits, vec![Split::Train]);
 
     assert_eq!(
@@ -114,8 +118,14 @@ fn the_catalog_lists_every_take_in_order_with_health_and_splits() {
     let TakeHealth::Incomplete(notes) = &bare.health else {
         panic!("{:?}", bare.health)
     };
-    assert!(notes.iter().any(|note| note.contains("cam_intrinsics.txt")), "{notes:?}");
-    assert!(notes.iter().any(|note| note == "no depth folder"), "{notes:?}");
+    assert!(
+        notes.iter().any(|note| note.contains("cam_intrinsics.txt")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|note| note == "no depth folder"),
+        "{notes:?}"
+    );
     assert!(
         !notes.iter().any(|note| note.contains("action_label")),
         "labels come from the split file: {notes:?}"
@@ -132,7 +142,11 @@ fn a_take_without_label_files_gets_its_timeline_from_the_split_file() {
     assert_eq!(info.frame_count, 4);
     assert_eq!(info.action_labels, vec![Some(0), Some(5), Some(5), Some(0)]);
     assert!(!info.has_depth);
-    assert!(info.intrinsics_origin.contains("SHARP"), "{}", info.intrinsics_origin);
+    assert!(
+        info.intrinsics_origin.contains("SHARP"),
+        "{}",
+        info.intrinsics_origin
+    );
 }
 
 #[test]
@@ -152,7 +166,10 @@ fn paths_are_classified_for_the_command_line_and_drag_and_drop() {
     let root = dir.path().join("h2o");
     assert_eq!(classify_path(&root), PathKind::DatasetRoot);
     assert_eq!(classify_path(&root.join("subject1/h1/0")), PathKind::Take);
-    assert_eq!(classify_path(&root.join("subject1/h1/0/cam4")), PathKind::Take);
+    assert_eq!(
+        classify_path(&root.join("subject1/h1/0/cam4")),
+        PathKind::Take
+    );
     assert_eq!(classify_path(&root.join("pose_val.txt")), PathKind::Unknown);
     fs::write(dir.path().join("walk.mkv"), b"").expect("write");
     assert_eq!(classify_path(&dir.path().join("walk.mkv")), PathKind::Video);

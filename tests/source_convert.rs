@@ -100,7 +100,10 @@ fn mjpeg_frames_decode_to_their_pixels() {
         }
     }
     let wrong_size = to_rgb(&jpeg, 32, 32, PixelFormat::Mjpeg).unwrap_err();
-    assert!(matches!(wrong_size, ConvertError::JpegSize { .. }), "{wrong_size}");
+    assert!(
+        matches!(wrong_size, ConvertError::JpegSize { .. }),
+        "{wrong_size}"
+    );
     let corrupt = to_rgb(&jpeg[..40], width, height, PixelFormat::Mjpeg).unwrap_err();
     assert!(matches!(corrupt, ConvertError::Jpeg(_)), "{corrupt}");
 }

@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use ffmpeg_next as ffmpeg;
 use ffmpeg::format::Pixel;
 use ffmpeg::util::frame::video::Video as VideoFrame;
+use ffmpeg_next as ffmpeg;
 use sharp_viewer::source::{
     FrameSource, IntrinsicsChoice, Scrubber, SourceError, VideoError, VideoSource,
 };
@@ -51,7 +51,8 @@ fn write_video(path: &Path) {
     stream.set_time_base((1, 30));
     output.write_header().expect("header");
     let stream_time_base = output.stream(0).expect("stream").time_base();
-    let write_packets = |encoder: &mut ffmpeg::encoder::Video, output: &mut ffmpeg::format::context::Output| {
+    let write_packets = |encoder: &mut ffmpeg::encoder::Video,
+                         output: &mut ffmpeg::format::context::Output| {
         let mut packet = ffmpeg::Packet::empty();
         while encoder.receive_packet(&mut packet).is_ok() {
             packet.set_stream(0);
@@ -97,8 +98,14 @@ fn every_frame_is_found_in_order_and_out_of_order() {
         let info = video.info().clone();
         assert_eq!(info.frame_count, FRAMES, "{name}");
         assert!((info.fps - 30.0).abs() < 0.01, "{name}: {}", info.fps);
-        assert_eq!((info.intrinsics.width, info.intrinsics.height), (WIDTH, HEIGHT));
-        assert!(info.intrinsics_origin.contains("scaled from 1280x720 to 160x96"));
+        assert_eq!(
+            (info.intrinsics.width, info.intrinsics.height),
+            (WIDTH, HEIGHT)
+        );
+        assert!(
+            info.intrinsics_origin
+                .contains("scaled from 1280x720 to 160x96")
+        );
         assert!(!info.live && !info.has_depth);
         for index in 0..FRAMES {
             let frame = video.read(index).expect("sequential read");
@@ -112,7 +119,10 @@ fn every_frame_is_found_in_order_and_out_of_order() {
         }
         assert!(matches!(
             video.read(FRAMES),
-            Err(SourceError::OutOfRange { position: 48, count: 48 })
+            Err(SourceError::OutOfRange {
+                position: 48,
+                count: 48
+            })
         ));
     }
 }

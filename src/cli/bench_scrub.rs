@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::Args;
 
+use super::EngineArgs;
 use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, SourceSpec, Stage};
 use crate::source::{IntrinsicsChoice, PathKind, classify_path};
 use crate::ui::ViewerSettings;
@@ -28,6 +29,9 @@ pub struct BenchArgs {
     /// Frame cache budget, MiB.
     #[arg(long, default_value_t = 512)]
     pub cache_mb: usize,
+    /// Models and execution (without models only reading, masking and display run).
+    #[command(flatten)]
+    pub engine: EngineArgs,
 }
 
 /// How the play head moves per UI frame.
@@ -73,8 +77,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         _ => anyhow::bail!("{}: not a take folder or a video", args.path.display()),
     };
     let settings = ViewerSettings::default();
-    let pipeline = Pipeline::spawn(settings.mask_settings(), Arc::new(|| {}))
-        .context("cannot start the pipeline")?;
+    let pipeline = Pipeline::spawn(
+        settings.process_settings(),
+        args.engine.worker_options(),
+        Arc::new(|| {}),
+    )
+    .context("cannot start the pipeline")?;
     pipeline.set_cache_budget(args.cache_mb << 20);
     println!(
         "{} | {:.0} Hz UI | cache {} MiB | {} CPU(s) | cold cache per scenario",

@@ -1,5 +1,6 @@
 //! The command line: `sharp-viewer [PATH]` opens the viewer; subcommands run tools.
 
+mod bench_mask;
 mod bench_scrub;
 mod inspect;
 mod make_sample;
@@ -9,6 +10,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+
+use crate::infer::{InferOptions, ModelPaths, ProviderRequest};
+use crate::mask::MaskPreference;
+use crate::pipeline::WorkerOptions;
 
 /// SHARP Viewer: egocentric 3D hand pose and action recognition, live.
 #[derive(Debug, Parser)]
@@ -25,6 +30,71 @@ pub struct Cli {
     /// Viewer options (used when no subcommand is given).
     #[command(flatten)]
     pub view: ViewArgs,
+}
+
+/// Where the models are and what runs them; shared by the viewer and the batch tools.
+#[derive(Debug, Args)]
+pub struct EngineArgs {
+    /// Folder with depth.onnx, pose.onnx and action.onnx (default: models/ in the working
+    /// directory, else in the source tree).
+    #[arg(long, value_name = "DIR")]
+    pub models: Option<PathBuf>,
+    /// ONNX Runtime execution provider; `auto` tries CUDA and says why it fell back.
+    #[arg(long, value_enum, default_value_t = ProviderArg::Auto)]
+    pub provider: ProviderArg,
+    /// Where range masking runs; `auto` uses a hardware GPU, else the CPU.
+    #[arg(long, value_enum, default_value_t = MaskBackendArg::Auto)]
+    pub mask_backend: MaskBackendArg,
+    /// Threads ONNX Runtime uses per operator (default: all cores).
+    #[arg(long)]
+    pub threads: Option<std::num::NonZeroUsize>,
+}
+
+/// `--provider` values.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ProviderArg {
+    /// CUDA when available, else CPU.
+    Auto,
+    /// CPU only.
+    Cpu,
+    /// CUDA or fail.
+    Cuda,
+}
+
+/// `--mask-backend` values.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum MaskBackendArg {
+    /// A hardware GPU, else the CPU.
+    Auto,
+    /// Any GPU adapter, software ones included.
+    Gpu,
+    /// The CPU reference.
+    Cpu,
+}
+
+impl EngineArgs {
+    /// The worker's options these arguments describe.
+    pub fn worker_options(&self) -> WorkerOptions {
+        WorkerOptions {
+            models: match &self.models {
+                Some(folder) => ModelPaths::in_folder(folder),
+                None => ModelPaths::default(),
+            },
+            infer: InferOptions {
+                provider: match self.provider {
+                    ProviderArg::Auto => ProviderRequest::Auto,
+                    ProviderArg::Cpu => ProviderRequest::Cpu,
+                    ProviderArg::Cuda => ProviderRequest::Cuda,
+                },
+                intra_threads: self.threads,
+            },
+            mask: match self.mask_backend {
+                MaskBackendArg::Auto => MaskPreference::Auto,
+                MaskBackendArg::Gpu => MaskPreference::Gpu,
+                MaskBackendArg::Cpu => MaskPreference::Cpu,
+            },
+        }
+    }
 }
 
 /// Options of the viewer.
@@ -47,6 +117,9 @@ pub struct ViewArgs {
     /// Intrinsics of a camera or video from a file: `fx fy cx cy width height`.
     #[arg(long, value_name = "FILE")]
     pub intrinsics: Option<PathBuf>,
+    /// Models and execution.
+    #[command(flatten)]
+    pub engine: EngineArgs,
 }
 
 /// The tools.
@@ -79,6 +152,12 @@ pub enum Command {
     /// sequential, fast and random seeks, and print frames shown per second, cache hit
     /// rate and latency.
     BenchScrub(bench_scrub::BenchArgs),
+    /// Time range masking plus the pose-network input at 1280x720 on the GPU and the CPU.
+    BenchMask {
+        /// Timed calls per case.
+        #[arg(long, default_value_t = 50)]
+        iterations: usize,
+    },
 }
 
 /// Runs the command line.
@@ -93,6 +172,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             force,
         }) => make_sample::run(&dir, frames, takes, force),
         Some(Command::BenchScrub(args)) => bench_scrub::run(&args),
+        Some(Command::BenchMask { iterations }) => bench_mask::run(iterations),
     }
 }
 

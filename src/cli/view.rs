@@ -41,6 +41,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<ExitCode> {
         source,
         start_position: args.frame,
         browse,
+        worker: args.engine.worker_options(),
     })
     .map_err(|error| anyhow::anyhow!("the viewer window failed: {error}"))?;
     Ok(ExitCode::SUCCESS)

@@ -7,15 +7,16 @@ use ndarray::Array2;
 
 use super::contract::ModelKind;
 use super::error::InferError;
-use super::metadata::{Details, Preprocessing};
+use super::metadata::Details;
 use super::providers::InferOptions;
 use super::session::{LoadedModel, ModelInfo};
+use crate::mask::TensorSpec;
 
 /// A loaded depth model (`depth-v1`).
 #[derive(Debug)]
 pub struct DepthModel {
     model: LoadedModel,
-    preprocessing: Preprocessing,
+    preprocessing: TensorSpec,
 }
 
 /// One depth prediction.
@@ -46,7 +47,7 @@ impl DepthModel {
     }
 
     /// How frames must be prepared for [`DepthModel::run`].
-    pub fn preprocessing(&self) -> &Preprocessing {
+    pub fn preprocessing(&self) -> &TensorSpec {
         &self.preprocessing
     }
 

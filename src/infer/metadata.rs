@@ -7,6 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::contract::ModelKind;
+use crate::mask::{Normalization, ResizeKind, TensorSpec};
 
 const CONTRACT: &str = "sharp_viewer.contract";
 const SOURCE: &str = "sharp_viewer.source";
@@ -20,62 +21,6 @@ const FRAME_SIZE: &str = "sharp_viewer.frame_size";
 const WINDOW: &str = "sharp_viewer.window";
 const FEATURES: &str = "sharp_viewer.features";
 const NUM_CLASSES: &str = "sharp_viewer.num_classes";
-
-/// The resize filter a network was trained with (`sharp_viewer.resize`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ResizeName {
-    /// Pillow's bicubic resample (transformers' DPT image processor).
-    PilBicubic,
-    /// Pillow's bilinear resample.
-    PilBilinear,
-    /// OpenCV `INTER_LINEAR` (albumentations `Resize`, SHARP's pose network).
-    Cv2Linear,
-}
-
-impl ResizeName {
-    const ALL: [ResizeName; 3] = [
-        ResizeName::PilBicubic,
-        ResizeName::PilBilinear,
-        ResizeName::Cv2Linear,
-    ];
-
-    /// The metadata spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResizeName::PilBicubic => "pil_bicubic",
-            ResizeName::PilBilinear => "pil_bilinear",
-            ResizeName::Cv2Linear => "cv2_linear",
-        }
-    }
-}
-
-impl fmt::Display for ResizeName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// How a frame becomes a network input: resize to `width` x `height` with `resize`,
-/// multiply by `rescale_factor`, subtract `mean` and divide by `std` per RGB channel, NCHW.
-///
-/// `rescale_factor` is kept in double precision because transformers multiplies the
-/// 8-bit image by a Python float (float64) before casting to float32; mean and std are
-/// float32 as both preprocessors use them.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Preprocessing {
-    /// Input width in pixels.
-    pub width: u32,
-    /// Input height in pixels.
-    pub height: u32,
-    /// Resize filter.
-    pub resize: ResizeName,
-    /// Factor from 8-bit values to the normalised range (1/255).
-    pub rescale_factor: f64,
-    /// Per-channel mean (RGB), after rescaling.
-    pub mean: [f32; 3],
-    /// Per-channel standard deviation (RGB), after rescaling.
-    pub std: [f32; 3],
-}
 
 /// A frame size in pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,9 +40,9 @@ impl fmt::Display for FrameSize {
 /// What the metadata says beyond the contract id, per model kind.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Details {
-    Depth(Preprocessing),
+    Depth(TensorSpec),
     Pose {
-        preprocessing: Preprocessing,
+        preprocessing: TensorSpec,
         /// The frame size the soft-argmax coordinates are scaled to.
         frame_size: FrameSize,
     },
@@ -126,10 +71,11 @@ pub(crate) fn parse_metadata(
     let spec = kind.spec();
     let details = match kind {
         ModelKind::Depth => reader
-            .preprocessing(spec.inputs[0].dims)
+            .preprocessing(spec.inputs[0].dims, Normalization::Transformers)
             .map(Details::Depth),
         ModelKind::Pose => {
-            let preprocessing = reader.preprocessing(spec.inputs[0].dims);
+            let preprocessing =
+                reader.preprocessing(spec.inputs[0].dims, Normalization::Albumentations);
             reader.expect_number(HEATMAP_SIZE, spec.outputs[0].dims[1]);
             let frame_size = reader.size(FRAME_SIZE);
             preprocessing
@@ -246,8 +192,14 @@ impl Reader<'_> {
         triple
     }
 
-    /// The image preprocessing keys, checked against the input tensor's `[3, H, W]`.
-    fn preprocessing(&mut self, input_dims: &[usize]) -> Option<Preprocessing> {
+    /// The image preprocessing keys, checked against the input tensor's `[3, H, W]`. The
+    /// float order of the normalisation is not in the metadata: it belongs to the model
+    /// kind (transformers for DPT, albumentations for SHARP's pose network).
+    fn preprocessing(
+        &mut self,
+        input_dims: &[usize],
+        normalization: Normalization,
+    ) -> Option<TensorSpec> {
         let size = self.size(INPUT_SIZE);
         if let Some(size) = size
             && (size.width as usize, size.height as usize) != (input_dims[2], input_dims[1])
@@ -270,23 +222,24 @@ impl Reader<'_> {
         };
         let mean = self.triple(MEAN, false);
         let std = self.triple(STD, true);
-        Some(Preprocessing {
+        Some(TensorSpec {
             width: size?.width,
             height: size?.height,
             resize: resize?,
             rescale_factor: rescale_factor?,
             mean: mean?,
             std: std?,
+            normalization,
         })
     }
 
-    fn resize(&mut self) -> Option<ResizeName> {
+    fn resize(&mut self) -> Option<ResizeKind> {
         let text = self.text(RESIZE)?.to_string();
-        let resize = ResizeName::ALL
+        let resize = ResizeKind::ALL
             .into_iter()
-            .find(|r| r.as_str() == text.trim());
+            .find(|r| r.metadata_name() == text.trim());
         if resize.is_none() {
-            let known: Vec<&str> = ResizeName::ALL.iter().map(|r| r.as_str()).collect();
+            let known: Vec<&str> = ResizeKind::ALL.iter().map(|r| r.metadata_name()).collect();
             self.problems.push(format!(
                 "metadata `{RESIZE}` is `{text}`, expected one of {}",
                 known.join(", ")
@@ -335,7 +288,7 @@ mod tests {
                 height: 720
             }
         );
-        assert_eq!(preprocessing.resize, ResizeName::Cv2Linear);
+        assert_eq!(preprocessing.resize, ResizeKind::Cv2Linear);
         assert_eq!(preprocessing.rescale_factor, 1.0 / 255.0);
         assert_eq!(
             preprocessing.mean,

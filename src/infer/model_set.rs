@@ -8,6 +8,7 @@ use super::depth::DepthModel;
 use super::error::InferError;
 use super::pose::PoseModel;
 use super::providers::InferOptions;
+use super::session::ModelInfo;
 
 /// Where to find each model.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,6 +145,58 @@ impl ModelSet {
             pose: ModelSlot::load(ModelKind::Pose, &paths.pose, options, PoseModel::load),
             action: ModelSlot::load(ModelKind::Action, &paths.action, options, ActionModel::load),
         }
+    }
+}
+
+/// What the UI shows about one model slot.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ModelStatus {
+    /// No file at `path`; `hint` says how to make one.
+    Missing {
+        /// Where it was looked for.
+        path: PathBuf,
+        /// How to produce it.
+        hint: String,
+    },
+    /// The file at `path` is unusable.
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Why, in words.
+        message: String,
+    },
+    /// Loaded: where from, which provider runs it, how long loading took.
+    Ready(ModelInfo),
+}
+
+impl<M> ModelSlot<M> {
+    /// The slot's status, given how to read a ready model's info.
+    pub fn status(&self, info: impl Fn(&M) -> &ModelInfo) -> ModelStatus {
+        match self {
+            ModelSlot::Missing {
+                expected_path,
+                hint,
+            } => ModelStatus::Missing {
+                path: expected_path.clone(),
+                hint: hint.clone(),
+            },
+            ModelSlot::Invalid { path, error } => ModelStatus::Invalid {
+                path: path.clone(),
+                message: error.to_string(),
+            },
+            ModelSlot::Ready(model) => ModelStatus::Ready(info(model).clone()),
+        }
+    }
+}
+
+impl ModelSet {
+    /// The status of each model, in pipeline order (depth, pose, action).
+    pub fn statuses(&self) -> [(ModelKind, ModelStatus); 3] {
+        [
+            (ModelKind::Depth, self.depth.status(DepthModel::info)),
+            (ModelKind::Pose, self.pose.status(PoseModel::info)),
+            (ModelKind::Action, self.action.status(ActionModel::info)),
+        ]
     }
 }
 

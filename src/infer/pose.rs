@@ -5,9 +5,10 @@ use std::path::Path;
 
 use super::contract::ModelKind;
 use super::error::InferError;
-use super::metadata::{Details, FrameSize, Preprocessing};
+use super::metadata::{Details, FrameSize};
 use super::providers::InferOptions;
 use super::session::{LoadedModel, ModelInfo};
+use crate::mask::TensorSpec;
 
 /// Heatmaps per frame: 21 joints of the left hand, then 21 of the right.
 pub const HEATMAP_COUNT: usize = 42;
@@ -16,7 +17,7 @@ pub const HEATMAP_COUNT: usize = 42;
 #[derive(Debug)]
 pub struct PoseModel {
     model: LoadedModel,
-    preprocessing: Preprocessing,
+    preprocessing: TensorSpec,
     frame_size: FrameSize,
 }
 
@@ -59,7 +60,7 @@ impl PoseModel {
     }
 
     /// How frames must be prepared for [`PoseModel::run`].
-    pub fn preprocessing(&self) -> &Preprocessing {
+    pub fn preprocessing(&self) -> &TensorSpec {
         &self.preprocessing
     }
 

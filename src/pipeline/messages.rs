@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use image::RgbImage;
 
+use super::processor::{ProcessSettings, Processed};
+use crate::infer::{ModelKind, ModelStatus};
 use crate::mask::{DepthRange, DepthUnit};
 use crate::sample::SampleOptions;
 use crate::source::camera::{CameraBackend, CameraStatus, CaptureConfig};
@@ -77,9 +79,15 @@ pub struct MaskSettings {
 pub enum Stage {
     /// Reading and decoding the frame.
     Read,
-    /// Range masking.
+    /// The depth network, with its input preparation.
+    Depth,
+    /// Range masking, with the pose network's input preparation.
     Mask,
-    /// Colour-mapping the depth for display.
+    /// The pose network and its decoding.
+    Pose,
+    /// The action classifier.
+    Action,
+    /// Colour-mapping depth maps for display.
     DepthView,
 }
 
@@ -88,7 +96,10 @@ impl Stage {
     pub fn label(self) -> &'static str {
         match self {
             Stage::Read => "read",
+            Stage::Depth => "depth net",
             Stage::Mask => "mask",
+            Stage::Pose => "pose net",
+            Stage::Action => "action net",
             Stage::DepthView => "depth view",
         }
     }
@@ -108,20 +119,22 @@ pub struct Seek {
 pub struct FrameResult {
     /// The frame as read, with its ground truth.
     pub frame: Frame,
-    /// The masked frame.
-    pub masked: Arc<RgbImage>,
-    /// Fraction of pixels the mask kept.
-    pub kept_fraction: f32,
-    /// Colour-mapped depth for display, when the frame has depth.
+    /// What the SHARP chain computed.
+    pub processed: Processed,
+    /// Colour-mapped ground-truth depth, when the frame has depth.
     pub depth_view: Option<Arc<RgbImage>>,
-    /// The settings the mask was made with.
-    pub mask: MaskSettings,
-    /// Time per stage.
+    /// Colour-mapped pseudo-depth, when it was computed.
+    pub pseudo_depth_view: Option<Arc<RgbImage>>,
+    /// The settings the frame was processed with.
+    pub settings: ProcessSettings,
+    /// Time per stage, reading included.
     pub timings: Vec<(Stage, Duration)>,
     /// From the UI's request to the result being ready.
     pub latency: Duration,
     /// Problems with this frame, one message each.
     pub problems: Vec<String>,
+    /// Where masking ran (GPU adapter or CPU, with the reason).
+    pub mask_backend: String,
 }
 
 /// Notices from the pipeline to the UI.
@@ -142,6 +155,8 @@ pub enum PipelineEvent {
     Camera(CameraStatus),
     /// A recording started, progressed or ended.
     Recording(RecordingEvent),
+    /// The models (re)loaded: the state of each.
+    Models(Vec<(ModelKind, ModelStatus)>),
     /// A frame could not be read.
     FrameFailed {
         /// Timeline position.

@@ -3,8 +3,10 @@
 //! source thread --(latest frame)--> worker --(latest result)--> UI.
 //! The UI sends commands and polls for results; it never waits on either thread.
 
+mod depth_cache;
 mod latest;
 mod messages;
+mod processor;
 mod source_thread;
 mod worker;
 
@@ -15,10 +17,17 @@ use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender};
 
+use crate::infer::ModelPaths;
+
 pub use latest::{LatestReceiver, LatestSender, latest};
 pub use messages::{
     CameraSpec, FrameResult, MaskSettings, PipelineEvent, RecordingEvent, Seek, SourceSpec, Stage,
 };
+pub use processor::{
+    ACTION_WINDOW_SECONDS, ActionInput, ActionOutcome, FrameProcessor, PoseOutcome,
+    ProcessSettings, Processed,
+};
+pub use worker::WorkerOptions;
 
 use crate::dataset::own_pose::OwnPoseFrame;
 use crate::source::ScrubStats;
@@ -39,24 +48,42 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// Starts the source and worker threads. `repaint` wakes the UI.
-    pub fn spawn(initial_mask: MaskSettings, repaint: Repaint) -> std::io::Result<Self> {
+    /// Starts the source and worker threads; the worker loads the models first.
+    /// `repaint` wakes the UI.
+    pub fn spawn(
+        settings: ProcessSettings,
+        options: WorkerOptions,
+        repaint: Repaint,
+    ) -> std::io::Result<Self> {
         let (source_tx, source_rx) = crossbeam_channel::unbounded();
         let (worker_tx, worker_rx) = crossbeam_channel::unbounded();
         let (events_tx, events_rx) = crossbeam_channel::unbounded();
         let (frames_tx, frames_rx) = latest();
         let (results_tx, results_rx) = latest();
         let source_repaint = Arc::clone(&repaint);
+        let source_events = events_tx.clone();
+        let source_to_worker = worker_tx.clone();
         let scrub_stats = SharedStats::default();
         let source_stats = Arc::clone(&scrub_stats);
         let source = std::thread::Builder::new()
             .name("sharp-source".into())
             .spawn(move || {
-                source_thread::run(source_rx, frames_tx, events_tx, source_repaint, source_stats)
+                source_thread::run(
+                    source_rx,
+                    frames_tx,
+                    source_to_worker,
+                    source_events,
+                    source_repaint,
+                    source_stats,
+                )
             })?;
         let worker = std::thread::Builder::new()
             .name("sharp-worker".into())
-            .spawn(move || worker::run(frames_rx, worker_rx, results_tx, initial_mask, repaint))?;
+            .spawn(move || {
+                worker::run(
+                    frames_rx, worker_rx, results_tx, events_tx, settings, options, repaint,
+                )
+            })?;
         Ok(Self {
             source_commands: Some(source_tx),
             worker_commands: Some(worker_tx),
@@ -114,10 +141,21 @@ impl Pipeline {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Changes the mask; the current frame is re-masked at once.
-    pub fn set_mask(&self, settings: MaskSettings) {
+    /// Changes the processing settings; the current frame is processed again at once
+    /// (pseudo-depth comes from the cache, so a range change does not rerun the depth
+    /// network).
+    pub fn set_settings(&self, settings: ProcessSettings) {
+        self.send_worker(WorkerCommand::Settings(settings));
+    }
+
+    /// Loads the models from `paths`; their states arrive as an event.
+    pub fn load_models(&self, paths: ModelPaths) {
+        self.send_worker(WorkerCommand::LoadModels(paths));
+    }
+
+    fn send_worker(&self, command: WorkerCommand) {
         if let Some(sender) = &self.worker_commands
-            && sender.send(WorkerCommand::SetMask(settings)).is_err()
+            && sender.send(command).is_err()
         {
             tracing::error!("the worker thread has stopped");
         }

@@ -15,6 +15,7 @@ use crossbeam_channel::{Receiver, Sender, never, select};
 use super::Repaint;
 use super::latest::LatestSender;
 use super::messages::{CameraSpec, PipelineEvent, RecordingEvent, Seek, SourceSpec};
+use super::worker::WorkerCommand;
 use crate::dataset::discover_takes;
 use crate::dataset::own_pose::OwnPoseFrame;
 use crate::sample::{self, SampleProgress};
@@ -64,12 +65,14 @@ enum Active {
 pub(super) fn run(
     commands: Receiver<SourceCommand>,
     frames: LatestSender<(Frame, Seek)>,
+    worker: Sender<WorkerCommand>,
     events: Sender<PipelineEvent>,
     repaint: Repaint,
     stats: SharedStats,
 ) {
     let mut thread = SourceThread {
         frames,
+        worker,
         events,
         repaint,
         stats,
@@ -122,6 +125,8 @@ pub(super) fn run(
 
 struct SourceThread {
     frames: LatestSender<(Frame, Seek)>,
+    /// Told when a source starts, so it resets its per-source state.
+    worker: Sender<WorkerCommand>,
     events: Sender<PipelineEvent>,
     repaint: Repaint,
     stats: SharedStats,
@@ -159,6 +164,15 @@ impl SourceThread {
         }
     }
 
+    /// Tells the worker and the UI that a source (or a new camera format) started.
+    fn start_source(&self, info: SourceInfo) {
+        // The worker going away ends the pipeline anyway.
+        let _ = self
+            .worker
+            .send(WorkerCommand::StartSource { fps: info.fps });
+        self.notify(PipelineEvent::Opened(Box::new(info)));
+    }
+
     fn notify(&self, event: PipelineEvent) {
         // The UI going away ends the pipeline anyway.
         let _ = self.events.send(event);
@@ -184,7 +198,7 @@ impl SourceThread {
                     Active::Nothing => None,
                 };
                 if let Some(info) = info {
-                    self.notify(PipelineEvent::Opened(Box::new(info)));
+                    self.start_source(info);
                 }
             }
             Err(message) => {
@@ -196,9 +210,9 @@ impl SourceThread {
 
     fn open_seekable(&self, spec: SourceSpec) -> Result<Active, String> {
         let source: Box<dyn FrameSource> = match spec {
-            SourceSpec::Video { path, intrinsics } => Box::new(
-                VideoSource::open(&path, &intrinsics).map_err(|error| error.to_string())?,
-            ),
+            SourceSpec::Video { path, intrinsics } => {
+                Box::new(VideoSource::open(&path, &intrinsics).map_err(|error| error.to_string())?)
+            }
             SourceSpec::Take(path) => {
                 Box::new(TakeSource::open(&path).map_err(|error| error.to_string())?)
             }
@@ -216,7 +230,11 @@ impl SourceThread {
             .map_err(|error| format!("cannot start the decode threads: {error}"))
     }
 
-    fn sample_take(&self, dir: PathBuf, options: &sample::SampleOptions) -> Result<PathBuf, String> {
+    fn sample_take(
+        &self,
+        dir: PathBuf,
+        options: &sample::SampleOptions,
+    ) -> Result<PathBuf, String> {
         if !sample::is_complete_sample(&dir) {
             tracing::info!("generating the synthetic sample into {}", dir.display());
             let mut report = |progress: SampleProgress| {
@@ -303,12 +321,15 @@ impl SourceThread {
         let Active::Live(live) = &mut self.active else {
             return;
         };
-        if live.format != Some(captured.format) {
+        let started = (live.format != Some(captured.format)).then(|| {
             live.format = Some(captured.format);
             live.info = live_info(&live.spec, captured.format.width, captured.format.height);
             live.info.fps = captured.format.fps as f32;
-            let info = live.info.clone();
-            self.notify(PipelineEvent::Opened(Box::new(info)));
+            live.info.clone()
+        });
+        let intrinsics = live.info.intrinsics;
+        if let Some(info) = started {
+            self.start_source(info);
         }
         let number = captured.sequence as u32;
         if let Some(recorder) = &mut self.recorder {
@@ -328,6 +349,7 @@ impl SourceThread {
             rgb: captured.rgb,
             depth_mm: None,
             annotations: Default::default(),
+            intrinsics,
             read_time: captured.convert_time,
         };
         self.frames.send((
@@ -408,7 +430,9 @@ fn live_info(spec: &CameraSpec, width: u32, height: u32) -> SourceInfo {
         .intrinsics
         .resolve(width, height)
         .unwrap_or_else(|error| {
-            problems.push(format!("intrinsics: {error}; using H2O cam4 scaled instead"));
+            problems.push(format!(
+                "intrinsics: {error}; using H2O cam4 scaled instead"
+            ));
             h2o_scaled(width, height)
         });
     SourceInfo {
@@ -424,4 +448,3 @@ fn live_info(spec: &CameraSpec, width: u32, height: u32) -> SourceInfo {
         problems,
     }
 }
-

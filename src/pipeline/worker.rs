@@ -1,50 +1,94 @@
-//! The worker thread: turns frames into everything the panels show.
+//! The worker thread: loads the models, runs the SHARP chain on each frame and colours
+//! the depth maps for display.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, select};
+use crossbeam_channel::{Receiver, Sender, select};
 use image::RgbImage;
 
 use super::Repaint;
 use super::latest::{LatestReceiver, LatestSender};
-use super::messages::{FrameResult, MaskSettings, Seek, Stage};
-use crate::mask::{DepthUnit, mask_with_depth_mm};
+use super::messages::{FrameResult, PipelineEvent, Seek, Stage};
+use super::processor::{FrameProcessor, ProcessSettings};
+use crate::infer::{InferOptions, ModelPaths, ModelSet};
+use crate::mask::{MaskEngine, MaskPreference};
 use crate::source::Frame;
 use crate::viz::DepthColormap;
 
-/// Commands the worker obeys.
-pub(super) enum WorkerCommand {
-    SetMask(MaskSettings),
+/// How the worker sets itself up.
+#[derive(Clone, Debug)]
+pub struct WorkerOptions {
+    /// Where the three models are.
+    pub models: ModelPaths,
+    /// Execution provider and threads for ONNX Runtime.
+    pub infer: InferOptions,
+    /// GPU or CPU masking.
+    pub mask: MaskPreference,
 }
 
-/// Runs until its frame input or command channel closes. Keeps the last frame so a
-/// change of mask settings re-masks it at once without reading it again.
+/// Commands the worker obeys.
+pub(super) enum WorkerCommand {
+    /// New processing settings; the current frame is processed again.
+    Settings(ProcessSettings),
+    /// Load the models from these paths; the current frame is processed again.
+    LoadModels(ModelPaths),
+    /// A new source opened: forget the old one's caches and size the action window.
+    StartSource { fps: f32 },
+}
+
+/// The last frame, kept so a settings change re-runs it without reading it again.
+struct Current {
+    frame: Frame,
+    depth_view: Option<Arc<RgbImage>>,
+}
+
+/// Runs until its frame input or command channel closes.
 pub(super) fn run(
     frames: LatestReceiver<(Frame, Seek)>,
     commands: Receiver<WorkerCommand>,
     results: LatestSender<FrameResult>,
-    mut settings: MaskSettings,
+    events: Sender<PipelineEvent>,
+    mut settings: ProcessSettings,
+    options: WorkerOptions,
     repaint: Repaint,
 ) {
-    let mut last: Option<(Frame, Option<Arc<RgbImage>>)> = None;
+    let engine = MaskEngine::new(options.mask);
+    let infer = options.infer;
+    let models = load_models(&options.models, &infer, &events);
+    repaint();
+    let mut processor = FrameProcessor::new(engine, models);
+    let mut current: Option<Current> = None;
     loop {
         select! {
             recv(frames.as_receiver()) -> message => {
                 let Ok((frame, seek)) = message else { break };
+                // Commands sent before this frame (a new source, say) apply to it.
+                for command in commands.try_iter() {
+                    apply(command, &mut processor, &mut settings, &mut current, &infer, &events);
+                }
                 let started = Instant::now();
-                let depth_view = frame.depth_mm.as_ref().map(|depth| Arc::new(DepthColormap::default().colorize_mm(depth)));
-                let depth_time = started.elapsed();
-                let mut result = process(&frame, depth_view.clone(), settings, seek.requested);
-                result.timings.insert(1, (Stage::DepthView, depth_time));
-                results.send(result);
-                last = Some((frame, depth_view));
+                let depth_view = frame
+                    .depth_mm
+                    .as_ref()
+                    .map(|depth| Arc::new(DepthColormap::default().colorize_mm(depth)));
+                let view_time = started.elapsed();
+                results.send(process(&mut processor, &frame, depth_view.clone(), view_time, settings, seek.requested));
+                current = Some(Current { frame, depth_view });
             }
             recv(commands) -> message => {
-                let Ok(WorkerCommand::SetMask(new_settings)) = message else { break };
-                settings = new_settings;
-                if let Some((frame, depth_view)) = &last {
-                    results.send(process(frame, depth_view.clone(), settings, Instant::now()));
+                let Ok(command) = message else { break };
+                if apply(command, &mut processor, &mut settings, &mut current, &infer, &events) {
+                    if let Some(current) = &current {
+                        results.send(process(
+                            &mut processor,
+                            &current.frame,
+                            current.depth_view.clone(),
+                            Duration::ZERO,
+                            settings,
+                            Instant::now(),
+                        ));
+                    }
                 }
             }
         }
@@ -52,48 +96,76 @@ pub(super) fn run(
     }
 }
 
-/// Masks one frame with `settings`.
+/// Applies a command; returns whether the current frame should be processed again.
+fn apply(
+    command: WorkerCommand,
+    processor: &mut FrameProcessor,
+    settings: &mut ProcessSettings,
+    current: &mut Option<Current>,
+    infer: &InferOptions,
+    events: &Sender<PipelineEvent>,
+) -> bool {
+    match command {
+        WorkerCommand::Settings(new_settings) => {
+            let changed = *settings != new_settings;
+            *settings = new_settings;
+            changed
+        }
+        WorkerCommand::LoadModels(paths) => {
+            processor.set_models(load_models(&paths, infer, events));
+            true
+        }
+        WorkerCommand::StartSource { fps } => {
+            processor.start_source(fps);
+            *current = None;
+            false
+        }
+    }
+}
+
+fn load_models(
+    paths: &ModelPaths,
+    infer: &InferOptions,
+    events: &Sender<PipelineEvent>,
+) -> ModelSet {
+    let models = ModelSet::load(paths, infer);
+    let _ = events.send(PipelineEvent::Models(models.statuses().to_vec()));
+    models
+}
+
+/// Runs the chain and assembles the result; `depth_view_time` is the time already spent
+/// colouring the ground-truth depth.
 fn process(
+    processor: &mut FrameProcessor,
     frame: &Frame,
     depth_view: Option<Arc<RgbImage>>,
-    settings: MaskSettings,
+    depth_view_time: Duration,
+    settings: ProcessSettings,
     requested: Instant,
 ) -> FrameResult {
-    let mut problems = frame.annotations.problems.clone();
+    let processed = processor.process(frame, &settings);
     let started = Instant::now();
-    let (masked, kept_fraction) = match (settings.depth, &frame.depth_mm, settings.range) {
-        (_, _, None) => (Arc::clone(&frame.rgb), 1.0),
-        (DepthUnit::Millimetres, Some(depth), Some(range)) => {
-            match mask_with_depth_mm(&frame.rgb, depth, Some(range)) {
-                Ok(outcome) => {
-                    let total = (outcome.masked.width() * outcome.masked.height()).max(1) as f32;
-                    (Arc::new(outcome.masked), outcome.kept_pixels as f32 / total)
-                }
-                Err(message) => {
-                    problems.push(format!("masking skipped: {message}"));
-                    (Arc::clone(&frame.rgb), 1.0)
-                }
-            }
-        }
-        (DepthUnit::Millimetres, None, Some(_)) => {
-            problems.push("masking skipped: this frame has no ground-truth depth".into());
-            (Arc::clone(&frame.rgb), 1.0)
-        }
-        (DepthUnit::InverseDepth8, _, Some(_)) => {
-            problems
-                .push("masking skipped: pseudo-depth needs the depth model (not loaded)".into());
-            (Arc::clone(&frame.rgb), 1.0)
-        }
-    };
-    let mask_time = started.elapsed();
+    let pseudo_depth_view = processed
+        .pseudo_depth
+        .as_ref()
+        .map(|depth| Arc::new(DepthColormap::colorize_inverse8(depth)));
+    let mut timings = vec![(Stage::Read, frame.read_time)];
+    timings.extend(processed.timings.iter().copied());
+    let view_time = depth_view_time + started.elapsed();
+    if depth_view.is_some() || pseudo_depth_view.is_some() {
+        timings.push((Stage::DepthView, view_time));
+    }
+    let mut problems = frame.annotations.problems.clone();
+    problems.extend(processed.problems.iter().cloned());
     FrameResult {
         frame: frame.clone(),
-        masked,
-        kept_fraction,
         depth_view,
-        mask: settings,
-        timings: vec![(Stage::Read, frame.read_time), (Stage::Mask, mask_time)],
+        pseudo_depth_view,
+        settings,
+        timings,
         latency: requested.elapsed(),
         problems,
+        mask_backend: processor.mask_backend().to_string(),
+        processed,
     }
 }

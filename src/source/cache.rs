@@ -187,6 +187,7 @@ mod tests {
             rgb: Arc::new(image::RgbImage::new(10, 10)),
             depth_mm: None,
             annotations: Default::default(),
+            intrinsics: crate::geometry::CameraIntrinsics::H2O_CAM4_DEFAULT,
             read_time: Duration::ZERO,
         }
     }

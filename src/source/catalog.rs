@@ -171,7 +171,9 @@ fn describe_take(path: PathBuf, relative: String, splits: &Splits) -> CatalogTak
         TakeHealth::Incomplete(notes) => {
             let notes: Vec<String> = notes
                 .into_iter()
-                .filter(|note| !(has_split_labels && note.contains(FrameKind::ActionLabel.folder())))
+                .filter(|note| {
+                    !(has_split_labels && note.contains(FrameKind::ActionLabel.folder()))
+                })
                 .collect();
             if notes.is_empty() {
                 TakeHealth::Complete
@@ -231,9 +233,15 @@ fn inspect_take(path: &Path) -> (usize, TakeHealth) {
     }
     let mut notes = Vec::new();
     if !camera.join(INTRINSICS_FILE).is_file() {
-        notes.push(format!("no {INTRINSICS_FILE} (SHARP's fixed matrix is used)"));
+        notes.push(format!(
+            "no {INTRINSICS_FILE} (SHARP's fixed matrix is used)"
+        ));
     }
-    for kind in [FrameKind::Depth, FrameKind::HandPose, FrameKind::ActionLabel] {
+    for kind in [
+        FrameKind::Depth,
+        FrameKind::HandPose,
+        FrameKind::ActionLabel,
+    ] {
         if !camera.join(kind.folder()).is_dir() {
             notes.push(format!("no {} folder", kind.folder()));
         }

@@ -52,7 +52,9 @@ impl PixelFormat {
         match self {
             PixelFormat::Mjpeg => None,
             PixelFormat::Yuyv => Some(pixels * 2),
-            PixelFormat::Nv12 => Some(pixels + 2 * (width.div_ceil(2) * height.div_ceil(2)) as usize),
+            PixelFormat::Nv12 => {
+                Some(pixels + 2 * (width.div_ceil(2) * height.div_ceil(2)) as usize)
+            }
             PixelFormat::Gray => Some(pixels),
             PixelFormat::Rgb | PixelFormat::Bgr => Some(pixels * 3),
         }

@@ -71,7 +71,12 @@ impl IntrinsicsChoice {
 
 /// SHARP's H2O `cam4` matrix at `width` x `height` (never fails: the fallback).
 pub fn h2o_scaled(width: u32, height: u32) -> ResolvedIntrinsics {
-    scaled(CameraIntrinsics::H2O_CAM4_DEFAULT, width, height, "H2O cam4")
+    scaled(
+        CameraIntrinsics::H2O_CAM4_DEFAULT,
+        width,
+        height,
+        "H2O cam4",
+    )
 }
 
 fn from_field_of_view(
@@ -103,12 +108,7 @@ fn from_file(path: &Path, width: u32, height: u32) -> Result<ResolvedIntrinsics,
 }
 
 /// `intrinsics` at `width` x `height`, saying whether and how it was scaled.
-fn scaled(
-    intrinsics: CameraIntrinsics,
-    width: u32,
-    height: u32,
-    name: &str,
-) -> ResolvedIntrinsics {
+fn scaled(intrinsics: CameraIntrinsics, width: u32, height: u32, name: &str) -> ResolvedIntrinsics {
     if (intrinsics.width, intrinsics.height) == (width, height) {
         return ResolvedIntrinsics {
             intrinsics,
@@ -142,9 +142,13 @@ mod tests {
             .expect("always resolves");
         assert!(resolved.origin.contains("scaled from 1280x720 to 640x360"));
         assert!((resolved.intrinsics.fx - 636.6593 / 2.0).abs() < 1e-3);
-        let same = IntrinsicsChoice::H2oScaled.resolve(1280, 720).expect("resolves");
+        let same = IntrinsicsChoice::H2oScaled
+            .resolve(1280, 720)
+            .expect("resolves");
         assert_eq!(same.intrinsics, CameraIntrinsics::H2O_CAM4_DEFAULT);
-        let stretched = IntrinsicsChoice::H2oScaled.resolve(640, 480).expect("resolves");
+        let stretched = IntrinsicsChoice::H2oScaled
+            .resolve(640, 480)
+            .expect("resolves");
         assert!(stretched.origin.contains("aspect ratio differs"));
     }
 
@@ -176,7 +180,11 @@ mod tests {
             .resolve(1920, 1080)
             .expect("valid");
         assert_eq!(resolved.intrinsics.fx, 900.0);
-        assert!(resolved.origin.contains("scaled from 1280x720 to 1920x1080"));
+        assert!(
+            resolved
+                .origin
+                .contains("scaled from 1280x720 to 1920x1080")
+        );
         std::fs::write(&path, "600 600").expect("write");
         let error = IntrinsicsChoice::File(path).resolve(1280, 720).unwrap_err();
         assert!(error.to_string().contains("k.txt"), "{error}");

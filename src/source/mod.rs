@@ -79,6 +79,8 @@ pub struct Frame {
     pub depth_mm: Option<Arc<DepthMillimetres>>,
     /// Ground-truth annotations, where the source has them.
     pub annotations: FrameAnnotations,
+    /// The camera that took the frame (for projection and unprojection).
+    pub intrinsics: CameraIntrinsics,
     /// Time spent reading and decoding this frame.
     pub read_time: Duration,
 }

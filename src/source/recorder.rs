@@ -16,18 +16,18 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Sender, TrySendError};
+use glam::Vec2;
 use image::RgbImage;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use serde::Serialize;
 
 use super::atomic::{write_atomic, write_atomic_with};
 use crate::dataset::own_pose::{
-    OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, OwnHandPose, OwnPoseFrame,
-    format_own_pose,
+    OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, OwnHandPose, OwnPoseFrame, format_own_pose,
 };
 use crate::dataset::{EGO_CAMERA_FOLDER, FrameKind, INTRINSICS_FILE, natural_cmp};
 use crate::geometry::{CameraIntrinsics, Hand, JOINTS_PER_HAND};
-use crate::infer::PosePrediction;
+use crate::infer::{FrameSize, PosePrediction};
 
 /// Subject folder of recorded sessions (dataset discovery wants a `subject` prefix).
 pub const RECORDING_SUBJECT: &str = "subject-live";
@@ -85,8 +85,15 @@ struct Counters {
 }
 
 enum Job {
-    Frame { number: u32, rgb: Arc<RgbImage> },
-    Pose { number: u32, text: String, masked: bool },
+    Frame {
+        number: u32,
+        rgb: Arc<RgbImage>,
+    },
+    Pose {
+        number: u32,
+        text: String,
+        masked: bool,
+    },
 }
 
 /// A recording in progress. Frames and poses are pushed from one thread.
@@ -313,13 +320,23 @@ pub fn next_take_dir(root: &Path) -> PathBuf {
 }
 
 /// The per-frame pose file content for a prediction: present hands with their
-/// keypoints and depths, absent hands as zeros (SHARP's gating).
-pub fn own_pose_from_prediction(prediction: &PosePrediction) -> OwnPoseFrame {
+/// keypoints and depths, absent hands as zeros (SHARP's gating). The keypoints are in
+/// `model_frame` pixels (the pose model's frame size) and are written in pixels of the
+/// recorded frame, `recorded` (width, height).
+pub fn own_pose_from_prediction(
+    prediction: &PosePrediction,
+    model_frame: FrameSize,
+    recorded: (u32, u32),
+) -> OwnPoseFrame {
+    let scale = Vec2::new(
+        recorded.0 as f32 / model_frame.width.max(1) as f32,
+        recorded.1 as f32 / model_frame.height.max(1) as f32,
+    );
     let hand = |hand: Hand| {
         prediction.presence(hand).present.then(|| {
             let offset = hand.index() * JOINTS_PER_HAND;
             OwnHandPose {
-                uv: std::array::from_fn(|joint| prediction.keypoints[offset + joint]),
+                uv: std::array::from_fn(|joint| prediction.keypoints[offset + joint] * scale),
                 z_mm: std::array::from_fn(|joint| prediction.z_mm[offset + joint]),
             }
         })

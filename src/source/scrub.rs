@@ -151,10 +151,9 @@ impl Scrubber {
             behind: behind_share.min(MAX_BEHIND),
         };
         let plan = first.into_iter().chain(
-            prefetch_order(focus, self.direction, self.info.frame_count, window)
-                .filter(|&position| {
-                    !self.cache.contains(position) && !self.failed.contains(&position)
-                }),
+            prefetch_order(focus, self.direction, self.info.frame_count, window).filter(
+                |&position| !self.cache.contains(position) && !self.failed.contains(&position),
+            ),
         );
         self.pool.plan(plan.collect::<Vec<_>>());
     }

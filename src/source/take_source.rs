@@ -98,6 +98,7 @@ impl FrameSource for TakeSource {
             rgb,
             depth_mm,
             annotations,
+            intrinsics: self.info.intrinsics,
             read_time: started.elapsed(),
         })
     }
@@ -119,7 +120,11 @@ fn labels_from_split_files(take: &Take) -> Vec<Option<u32>> {
     let (splits, _problems) = Splits::load(root);
     let segments: Vec<_> = splits
         .segments_of(&take.name)
-        .filter_map(|(_, segment)| segment.action.map(|id| (segment.start_act..=segment.end_act, id)))
+        .filter_map(|(_, segment)| {
+            segment
+                .action
+                .map(|id| (segment.start_act..=segment.end_act, id))
+        })
         .collect();
     if segments.is_empty() {
         return Vec::new();

@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Once};
 use std::time::Instant;
 
-use ffmpeg_next as ffmpeg;
 use ffmpeg::format::Pixel;
 use ffmpeg::software::scaling::{Context as Scaler, Flags};
 use ffmpeg::util::frame::video::Video as VideoFrame;
 use ffmpeg::{Packet, Rational, Rescale};
+use ffmpeg_next as ffmpeg;
 use image::RgbImage;
 
 use super::intrinsics::{IntrinsicsChoice, IntrinsicsError};
@@ -212,7 +212,9 @@ impl VideoSource {
                     if packet.stream() == self.stream_index {
                         match self.decoder.send_packet(&packet) {
                             Ok(()) | Err(ffmpeg::Error::InvalidData) => {}
-                            Err(error) => return Err(self.decode_error(position, error.to_string())),
+                            Err(error) => {
+                                return Err(self.decode_error(position, error.to_string()));
+                            }
                         }
                     }
                 }
@@ -262,6 +264,7 @@ impl FrameSource for VideoSource {
             rgb: Arc::new(rgb),
             depth_mm: None,
             annotations: Default::default(),
+            intrinsics: self.info.intrinsics,
             read_time: started.elapsed(),
         })
     }
@@ -330,8 +333,7 @@ fn frame_rate(index: &FrameIndex, time_base: Rational, average: Rational) -> Opt
         let seconds = (last - first) as f64 * f64::from(time_base);
         return Some(((index.pts.len() - 1) as f64 / seconds) as f32);
     }
-    (average.denominator() != 0 && average.numerator() > 0)
-        .then(|| f64::from(average) as f32)
+    (average.denominator() != 0 && average.numerator() > 0).then(|| f64::from(average) as f32)
 }
 
 /// Converts a decoded frame of any pixel format to RGB.

@@ -3,21 +3,21 @@
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use egui::{Align2, Color32, FontId, Key, Rect, RichText, Ui, pos2, vec2};
+use egui::{Color32, Key, RichText, Ui};
 
+use super::action_panel::action_section;
 use super::controls::{display_controls, mask_controls, source_details, timing_readout};
-use super::image_panel::{image_panel, split_title};
-use super::overlay::draw_hands_2d;
+use super::models_panel::models_section;
+use super::panels::central_panels;
 use super::playback::Playback;
 use super::settings::{STORAGE_KEY, ViewerSettings};
-use super::skeleton_view::{SkeletonScene, skeleton_view};
 use super::sources_ui::SourcesUi;
 use super::stats::PipelineStats;
 use super::textures::PanelTextures;
 use super::timeline::{TimelineRequest, timeline};
-use crate::dataset::classes::action_name;
-use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, SourceSpec};
-use crate::source::SourceInfo;
+use crate::infer::{ModelKind, ModelStatus};
+use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, SourceSpec, WorkerOptions};
+use crate::source::{SourceInfo, own_pose_from_prediction};
 
 /// How many past problem messages the side panel keeps.
 const MESSAGE_LOG: usize = 50;
@@ -31,6 +31,8 @@ pub struct LaunchOptions {
     pub start_position: usize,
     /// A dataset root to show in the browser at start.
     pub browse: Option<std::path::PathBuf>,
+    /// Models, execution provider and masking backend.
+    pub worker: WorkerOptions,
 }
 
 /// What the viewer is doing, for the status line.
@@ -53,6 +55,7 @@ pub struct ViewerApp {
     stats: PipelineStats,
     status: Status,
     messages: VecDeque<String>,
+    models: Vec<(ModelKind, ModelStatus)>,
     start_position: usize,
     sources: SourcesUi,
 }
@@ -66,7 +69,8 @@ impl ViewerApp {
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
         let pipeline = Pipeline::spawn(
-            settings.mask_settings(),
+            settings.process_settings(),
+            launch.worker,
             std::sync::Arc::new(move || ctx.request_repaint()),
         )?;
         pipeline.set_cache_budget(settings.sources.cache_bytes());
@@ -82,6 +86,7 @@ impl ViewerApp {
             stats: PipelineStats::default(),
             status: Status::Opening,
             messages: VecDeque::new(),
+            models: Vec::new(),
             start_position: launch.start_position,
             sources,
         })
@@ -102,9 +107,14 @@ impl ViewerApp {
         &mut self.settings
     }
 
-    /// Sends the current mask settings to the worker (after changing them from outside).
-    pub fn apply_mask_settings(&self) {
-        self.pipeline.set_mask(self.settings.mask_settings());
+    /// The models' states as last reported by the worker (for tests).
+    pub fn models(&self) -> &[(ModelKind, ModelStatus)] {
+        &self.models
+    }
+
+    /// Sends the current settings to the worker (after changing them from outside).
+    pub fn apply_settings(&self) {
+        self.pipeline.set_settings(self.settings.process_settings());
     }
 
     fn log(&mut self, message: String) {
@@ -112,6 +122,24 @@ impl ViewerApp {
             self.messages.pop_front();
         }
         self.messages.push_back(message);
+    }
+
+    /// Hands a live frame's predicted pose to the recorder, which ignores it unless a
+    /// recording is running.
+    fn record_live_pose(&self, result: &FrameResult) {
+        if !self.source.as_ref().is_some_and(|info| info.live) {
+            return;
+        }
+        if let Some(pose) = &result.processed.pose {
+            let pose_file = own_pose_from_prediction(
+                &pose.prediction,
+                pose.frame_size,
+                result.frame.rgb.dimensions(),
+            );
+            let masked = result.settings.mask.range.is_some();
+            self.pipeline
+                .record_pose(result.frame.number, pose_file, masked);
+        }
     }
 
     fn poll_pipeline(&mut self, ctx: &egui::Context) {
@@ -132,6 +160,7 @@ impl ViewerApp {
                     self.status = Status::Failed(message.clone());
                     self.log(message);
                 }
+                PipelineEvent::Models(models) => self.models = models,
                 PipelineEvent::FrameFailed { message, .. } => self.log(message),
                 event @ (PipelineEvent::Camera(_) | PipelineEvent::Recording(_)) => {
                     if let Some(message) = self.sources.on_event(event) {
@@ -141,6 +170,7 @@ impl ViewerApp {
             }
         }
         if let Some(result) = self.pipeline.try_result() {
+            self.record_live_pose(&result);
             self.stats.record_result(&result, Instant::now());
             self.textures.update(ctx, &result);
             self.result = Some(result);
@@ -260,12 +290,24 @@ impl ViewerApp {
             .default_size(270.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    if mask_controls(ui, &mut self.settings, self.result.as_ref()) {
-                        self.pipeline.set_mask(self.settings.mask_settings());
+                    let mut changed = mask_controls(ui, &mut self.settings, self.result.as_ref());
+                    ui.separator();
+                    changed |= action_section(ui, &mut self.settings, self.result.as_ref());
+                    ui.separator();
+                    changed |= display_controls(ui, &mut self.settings);
+                    ui.separator();
+                    let backend = self
+                        .result
+                        .as_ref()
+                        .map(|result| result.mask_backend.as_str());
+                    if let Some(paths) = models_section(ui, &self.models, backend) {
+                        self.models.clear();
+                        self.pipeline.load_models(paths);
                     }
                     ui.separator();
-                    display_controls(ui, &mut self.settings);
-                    ui.separator();
+                    if changed {
+                        self.pipeline.set_settings(self.settings.process_settings());
+                    }
                     if self.settings.show_speed_readout {
                         timing_readout(ui, &self.stats, self.pipeline.dropped_results());
                         ui.separator();
@@ -314,121 +356,15 @@ impl ViewerApp {
     fn central(&mut self, ui: &mut Ui) {
         egui::CentralPanel::default().show(ui, |ui| {
             let area = ui.available_rect_before_wrap();
-            let banner = Rect::from_min_size(area.min, vec2(area.width(), 30.0));
-            self.action_banner(ui, banner);
-            let grid = Rect::from_min_max(pos2(area.min.x, banner.max.y + 4.0), area.max);
-            let gap = 6.0;
-            let cell_size = vec2((grid.width() - gap) / 2.0, (grid.height() - gap) / 2.0);
-            let cell = |column: f32, row: f32| {
-                Rect::from_min_size(
-                    grid.min + vec2(column * (cell_size.x + gap), row * (cell_size.y + gap)),
-                    cell_size,
-                )
-            };
-            let intrinsics = self.source.as_ref().map(|info| info.intrinsics);
-            let hands = self
-                .result
-                .as_ref()
-                .and_then(|result| result.frame.annotations.hands);
-            let synthetic = self.source.as_ref().is_some_and(|info| info.synthetic);
-            let tag = if synthetic { " (synthetic)" } else { "" };
-            let show_on_rgb = self.settings.show_2d_skeleton;
-            image_panel(
+            central_panels(
                 ui,
-                cell(0.0, 0.0),
-                &format!("RGB{tag}"),
-                self.textures.rgb.as_ref(),
-                "no frame yet",
-                |painter, rect| {
-                    if let (true, Some(k), Some(hands)) = (show_on_rgb, intrinsics, hands.as_ref())
-                    {
-                        draw_hands_2d(painter, rect, &k, hands);
-                    }
-                },
-            );
-            let depth_placeholder = if self.source.as_ref().is_some_and(|info| !info.has_depth) {
-                "no depth in this take"
-            } else {
-                "no depth yet"
-            };
-            image_panel(
-                ui,
-                cell(1.0, 0.0),
-                "Depth (GT, mm; near = red)",
-                self.textures.depth.as_ref(),
-                depth_placeholder,
-                |_, _| {},
-            );
-            let masked_title = match self.result.as_ref().map(|result| result.mask) {
-                Some(mask) => match mask.range {
-                    Some(range) => format!(
-                        "Masked: keep {:.0}..{:.0} {}",
-                        range.near,
-                        range.far,
-                        mask.depth.suffix()
-                    ),
-                    None => "Masked: off".to_owned(),
-                },
-                None => "Masked".to_owned(),
-            };
-            let show_on_masked = self.settings.skeleton_on_masked;
-            image_panel(
-                ui,
-                cell(0.0, 1.0),
-                &masked_title,
-                self.textures.masked.as_ref(),
-                "no frame yet",
-                |painter, rect| {
-                    if let (true, Some(k), Some(hands)) =
-                        (show_on_masked, intrinsics, hands.as_ref())
-                    {
-                        draw_hands_2d(painter, rect, &k, hands);
-                    }
-                },
-            );
-            let (title, body) = split_title(cell(1.0, 1.0));
-            ui.painter().text(
-                title.left_center() + vec2(4.0, 0.0),
-                Align2::LEFT_CENTER,
-                "3D skeleton (GT, camera frame)",
-                FontId::proportional(13.0),
-                ui.visuals().strong_text_color(),
-            );
-            let object = self
-                .result
-                .as_ref()
-                .and_then(|result| result.frame.annotations.object);
-            skeleton_view(
-                ui,
-                body,
-                &mut self.settings.camera_3d,
-                SkeletonScene {
-                    hands: hands.as_ref(),
-                    object: object.as_ref(),
-                },
+                area,
+                &mut self.settings,
+                self.source.as_ref(),
+                self.result.as_ref(),
+                &self.textures,
             );
         });
-    }
-
-    fn action_banner(&self, ui: &Ui, rect: Rect) {
-        let painter = ui.painter_at(rect);
-        let annotations = self.result.as_ref().map(|result| &result.frame.annotations);
-        let text = match annotations.map(|a| a.action) {
-            Some(Some(0)) => "GT action: background".to_owned(),
-            Some(Some(id)) => format!(
-                "GT action: {} ({id})",
-                action_name(id).unwrap_or("unknown id")
-            ),
-            Some(None) => "GT action: no label for this frame".to_owned(),
-            None => String::new(),
-        };
-        painter.text(
-            rect.left_center() + vec2(4.0, 0.0),
-            Align2::LEFT_CENTER,
-            text,
-            FontId::proportional(20.0),
-            ui.visuals().strong_text_color(),
-        );
     }
 }
 
@@ -448,7 +384,10 @@ impl eframe::App for ViewerApp {
         if outcome.opening {
             self.status = Status::Opening;
         }
-        outcome.messages.into_iter().for_each(|message| self.log(message));
+        outcome
+            .messages
+            .into_iter()
+            .for_each(|message| self.log(message));
         if self.playback.advance(
             now,
             self.settings.playback_speed,

@@ -48,7 +48,11 @@ impl<T> Default for Probe<T> {
 }
 
 impl<T: Send + 'static> Probe<T> {
-    fn start(&mut self, ctx: &egui::Context, ask: impl FnOnce() -> Result<T, String> + Send + 'static) {
+    fn start(
+        &mut self,
+        ctx: &egui::Context,
+        ask: impl FnOnce() -> Result<T, String> + Send + 'static,
+    ) {
         let (tx, rx) = crossbeam_channel::bounded(1);
         let ctx = ctx.clone();
         let spawned = std::thread::Builder::new()
@@ -160,8 +164,9 @@ impl CameraPanel {
     /// Lists the cameras in the background.
     pub fn refresh(&mut self, ctx: &egui::Context, backend: &Arc<dyn CameraBackend>) {
         let backend = Arc::clone(backend);
-        self.cameras
-            .start(ctx, move || backend.list().map_err(|error| error.to_string()));
+        self.cameras.start(ctx, move || {
+            backend.list().map_err(|error| error.to_string())
+        });
     }
 
     /// Shows the camera window when open.
@@ -302,8 +307,9 @@ impl CameraPanel {
             if ui.button("list modes").clicked() {
                 let backend = Arc::clone(backend);
                 self.formats_for = Some(index);
-                self.formats
-                    .start(ui.ctx(), move || backend.formats(index).map_err(|e| e.to_string()));
+                self.formats.start(ui.ctx(), move || {
+                    backend.formats(index).map_err(|e| e.to_string())
+                });
             }
             if self.formats.running() {
                 ui.spinner();
@@ -380,7 +386,12 @@ impl CameraPanel {
     }
 
     /// The bar shown instead of the timeline while a camera is live.
-    pub fn live_bar(&mut self, ui: &mut Ui, settings: &SourceSettings, info: &SourceInfo) -> Option<CameraAction> {
+    pub fn live_bar(
+        &mut self,
+        ui: &mut Ui,
+        settings: &SourceSettings,
+        info: &SourceInfo,
+    ) -> Option<CameraAction> {
         let mut action = None;
         ui.horizontal(|ui| {
             ui.label(
@@ -389,7 +400,11 @@ impl CameraPanel {
                     .background_color(Color32::from_rgb(200, 40, 40)),
             );
             ui.strong(&info.name);
-            if ui.button("■ Stop").on_hover_text("close the camera").clicked() {
+            if ui
+                .button("■ Stop")
+                .on_hover_text("close the camera")
+                .clicked()
+            {
                 action = Some(CameraAction::Stop);
             }
             if let Some(recording) = self.record_button(ui, settings) {
@@ -425,7 +440,10 @@ fn intrinsics_choice(ui: &mut Ui, choice: &mut IntrinsicsChoice) {
     let is_fov = matches!(choice, IntrinsicsChoice::FieldOfView { .. });
     let is_file = matches!(choice, IntrinsicsChoice::File(_));
     if ui
-        .radio(*choice == IntrinsicsChoice::H2oScaled, "H2O cam4, scaled to the camera")
+        .radio(
+            *choice == IntrinsicsChoice::H2oScaled,
+            "H2O cam4, scaled to the camera",
+        )
         .clicked()
     {
         *choice = IntrinsicsChoice::H2oScaled;

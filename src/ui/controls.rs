@@ -43,15 +43,27 @@ pub fn mask_controls(
     if let Some(result) = result {
         ui.label(format!(
             "kept {:.1}% of the pixels",
-            result.kept_fraction * 100.0
+            result.processed.kept_fraction * 100.0
         ));
     }
     settings.mask_settings() != before
 }
 
-/// Shows display toggles.
-pub fn display_controls(ui: &mut Ui, settings: &mut ViewerSettings) {
+/// Shows display toggles; returns whether a processing setting changed.
+pub fn display_controls(ui: &mut Ui, settings: &mut ViewerSettings) -> bool {
     ui.heading("Display");
+    let estimate_before = settings.estimate_depth;
+    ui.checkbox(
+        &mut settings.estimate_depth,
+        "run the depth network on every frame",
+    )
+    .on_hover_text(
+        "to show pseudo-depth even when the mask uses ground-truth depth (slow on a CPU)",
+    );
+    ui.checkbox(
+        &mut settings.depth_panel_pseudo,
+        "depth panel: pseudo-depth when available",
+    );
     ui.checkbox(&mut settings.show_2d_skeleton, "2D skeleton on RGB");
     ui.checkbox(
         &mut settings.skeleton_on_masked,
@@ -61,6 +73,7 @@ pub fn display_controls(ui: &mut Ui, settings: &mut ViewerSettings) {
     if ui.button("reset 3D view").clicked() {
         settings.camera_3d = Default::default();
     }
+    settings.estimate_depth != estimate_before
 }
 
 /// Shows the frame rate and per-stage latency readout.

@@ -1,34 +1,33 @@
 //! A titled panel showing one image, fitted to its cell with the aspect kept.
 
-use egui::{Align2, Color32, FontId, Painter, Rect, TextureHandle, Ui, pos2, vec2};
+use egui::{
+    Align, Align2, Color32, FontId, Label, Layout, Painter, Rect, RichText, TextureHandle, Ui,
+    UiBuilder, pos2, vec2,
+};
 
 /// Height of a panel's title strip.
 pub const TITLE_HEIGHT: f32 = 18.0;
 
-/// Draws `title` above the cell and the texture fitted below it, then calls `overlay`
-/// with the painter and the screen rectangle the image occupies. Without a texture the
-/// cell shows `placeholder`.
+/// Draws `title` above the cell and the texture fitted below it (stretched to
+/// `display_size`'s aspect when given, e.g. a 384x384 depth map shown as the frame it
+/// covers), then calls `overlay` with the painter and the screen rectangle the image
+/// occupies. Without a texture the cell shows `placeholder`.
 pub fn image_panel(
     ui: &mut Ui,
     cell: Rect,
     title: &str,
     texture: Option<&TextureHandle>,
+    display_size: Option<egui::Vec2>,
     placeholder: &str,
     overlay: impl FnOnce(&Painter, Rect),
 ) {
     let painter = ui.painter_at(cell);
     let (title_rect, body) = split_title(cell);
-    painter.text(
-        title_rect.left_center() + vec2(4.0, 0.0),
-        Align2::LEFT_CENTER,
-        title,
-        FontId::proportional(13.0),
-        ui.visuals().strong_text_color(),
-    );
+    panel_title(ui, title_rect, title);
     painter.rect_filled(body, 2.0, Color32::from_gray(16));
     match texture {
         Some(texture) => {
-            let image_rect = fit(body, texture.size_vec2());
+            let image_rect = fit(body, display_size.unwrap_or_else(|| texture.size_vec2()));
             painter.image(
                 texture.id(),
                 image_rect,
@@ -47,6 +46,22 @@ pub fn image_panel(
             );
         }
     }
+}
+
+/// Shows `title` as a label (so screen readers and UI tests find it) in a title strip.
+pub fn panel_title(ui: &mut Ui, title_rect: Rect, title: &str) {
+    text_in(ui, title_rect, RichText::new(title).strong());
+}
+
+/// Shows `text` as a left-aligned, single-line label inside `rect`.
+pub fn text_in(ui: &mut Ui, rect: Rect, text: RichText) {
+    let inner = rect.shrink2(vec2(4.0, 0.0));
+    ui.scope_builder(
+        UiBuilder::new()
+            .max_rect(inner)
+            .layout(Layout::left_to_right(Align::Center)),
+        |ui| ui.add(Label::new(text).truncate()),
+    );
 }
 
 /// Splits a cell into its title strip and body.

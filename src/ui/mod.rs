@@ -1,13 +1,16 @@
 //! The eframe/egui viewer: panels, timeline, controls. Processing lives in
 //! [`crate::pipeline`]; this module only shows results and sends commands.
 
+mod action_panel;
 mod app;
 mod browser;
 mod camera_panel;
 mod controls;
 mod image_panel;
+mod models_panel;
 mod overlay;
 mod palette;
+mod panels;
 mod playback;
 mod range_slider;
 mod settings;

@@ -1,39 +1,107 @@
-//! 2D skeleton drawn over an image panel.
+//! 2D skeletons drawn over an image panel: ground truth thin and grey, predictions in
+//! finger colours.
 
-use egui::{Painter, Pos2, Rect, Stroke, pos2};
+use egui::{Color32, Painter, Pos2, Rect, Stroke, pos2};
 
 use super::palette::joint_color;
-use crate::geometry::{CameraIntrinsics, SKELETON_BONES, TwoHands};
+use crate::geometry::{CameraIntrinsics, Hand, JOINTS_PER_HAND, SKELETON_BONES, TwoHands};
+use crate::pipeline::PoseOutcome;
 
-/// Draws both hands (joints in metres, camera frame) projected with `intrinsics` onto
-/// the part of the screen `image_rect` where the frame is shown.
-pub fn draw_hands_2d(
+/// Colour of ground-truth skeletons.
+pub const GROUND_TRUTH_COLOR: Color32 = Color32::from_rgb(235, 235, 235);
+
+/// How a skeleton is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SkeletonStyle {
+    /// Thin light lines: the annotation to compare against.
+    GroundTruth,
+    /// Finger colours: the network's answer.
+    Predicted,
+}
+
+/// Draws ground-truth hands (joints in metres, camera frame) projected with
+/// `intrinsics` onto the screen rectangle `image_rect` where the frame is shown.
+pub fn draw_ground_truth_hands(
     painter: &Painter,
     image_rect: Rect,
     intrinsics: &CameraIntrinsics,
     hands: &TwoHands,
 ) {
-    let scale_x = image_rect.width() / intrinsics.width as f32;
-    let scale_y = image_rect.height() / intrinsics.height as f32;
-    let to_screen = |point: glam::Vec3| -> Option<Pos2> {
-        let pixel = intrinsics.project(point)?;
-        Some(pos2(
-            image_rect.left() + pixel.x * scale_x,
-            image_rect.top() + pixel.y * scale_y,
-        ))
-    };
-    let width = (image_rect.width() / 400.0).clamp(1.0, 3.0);
+    let scale = (
+        image_rect.width() / intrinsics.width as f32,
+        image_rect.height() / intrinsics.height as f32,
+    );
     for (hand, joints) in hands.present() {
-        let points: Vec<Option<Pos2>> = joints.iter().map(|joint| to_screen(*joint)).collect();
-        for (parent, child) in SKELETON_BONES {
-            if let (Some(a), Some(b)) = (points[parent], points[child]) {
-                painter.line_segment([a, b], Stroke::new(width, joint_color(hand, child)));
-            }
+        let points: Vec<Option<Pos2>> = joints
+            .iter()
+            .map(|joint| {
+                intrinsics.project(*joint).map(|pixel| {
+                    pos2(
+                        image_rect.left() + pixel.x * scale.0,
+                        image_rect.top() + pixel.y * scale.1,
+                    )
+                })
+            })
+            .collect();
+        draw_hand(
+            painter,
+            image_rect,
+            &points,
+            hand,
+            SkeletonStyle::GroundTruth,
+        );
+    }
+}
+
+/// Draws the hands the pose network found present.
+pub fn draw_predicted_hands(painter: &Painter, image_rect: Rect, pose: &PoseOutcome) {
+    let scale = (
+        image_rect.width() / pose.frame_size.width as f32,
+        image_rect.height() / pose.frame_size.height as f32,
+    );
+    for hand in Hand::BOTH {
+        if !pose.prediction.presence(hand).present {
+            continue;
         }
-        for (joint, point) in points.iter().enumerate() {
-            if let Some(point) = point {
-                painter.circle_filled(*point, width * 1.5, joint_color(hand, joint));
-            }
+        let first = hand.index() * JOINTS_PER_HAND;
+        let points: Vec<Option<Pos2>> = pose.prediction.keypoints[first..first + JOINTS_PER_HAND]
+            .iter()
+            .map(|p| {
+                Some(pos2(
+                    image_rect.left() + p.x * scale.0,
+                    image_rect.top() + p.y * scale.1,
+                ))
+            })
+            .collect();
+        draw_hand(painter, image_rect, &points, hand, SkeletonStyle::Predicted);
+    }
+}
+
+/// Draws one hand's bones and joints from screen points (`None` = not drawable).
+pub fn draw_hand(
+    painter: &Painter,
+    image_rect: Rect,
+    points: &[Option<Pos2>],
+    hand: Hand,
+    style: SkeletonStyle,
+) {
+    let width = (image_rect.width() / 400.0).clamp(1.0, 3.0);
+    let (line_width, radius) = match style {
+        SkeletonStyle::GroundTruth => (width * 0.6, width * 1.1),
+        SkeletonStyle::Predicted => (width, width * 1.6),
+    };
+    let color = |joint: usize| match style {
+        SkeletonStyle::GroundTruth => GROUND_TRUTH_COLOR,
+        SkeletonStyle::Predicted => joint_color(hand, joint),
+    };
+    for (parent, child) in SKELETON_BONES {
+        if let (Some(Some(a)), Some(Some(b))) = (points.get(parent), points.get(child)) {
+            painter.line_segment([*a, *b], Stroke::new(line_width, color(child)));
+        }
+    }
+    for (joint, point) in points.iter().enumerate() {
+        if let Some(point) = point {
+            painter.circle_filled(*point, radius, color(joint));
         }
     }
 }

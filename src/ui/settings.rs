@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::skeleton_view::OrbitCamera;
 use super::sources_ui::SourceSettings;
 use crate::mask::{DepthRange, DepthUnit, RangePreset};
-use crate::pipeline::MaskSettings;
+use crate::pipeline::{ACTION_WINDOW_SECONDS, ActionInput, MaskSettings, ProcessSettings};
 
 /// Key under which the settings are stored.
 pub const STORAGE_KEY: &str = "sharp-viewer-settings";
@@ -26,6 +26,16 @@ pub struct ViewerSettings {
     pub show_2d_skeleton: bool,
     /// Draw the skeleton over the masked panel too.
     pub skeleton_on_masked: bool,
+    /// Run the depth network on every frame to show pseudo-depth, even when the mask
+    /// uses ground-truth depth.
+    pub estimate_depth: bool,
+    /// Show pseudo-depth (rather than ground-truth depth) in the depth panel when both
+    /// are there.
+    pub depth_panel_pseudo: bool,
+    /// Which poses feed the action classifier.
+    pub action_input: ActionInput,
+    /// Seconds of consecutive frames the action classifier looks at.
+    pub action_window_seconds: f32,
     /// Show the frame-rate and latency readout.
     pub show_speed_readout: bool,
     /// Playback speed factor.
@@ -47,6 +57,10 @@ impl Default for ViewerSettings {
             range_inverse8: RangePreset::Sharp120.range(DepthUnit::InverseDepth8),
             show_2d_skeleton: true,
             skeleton_on_masked: false,
+            estimate_depth: true,
+            depth_panel_pseudo: true,
+            action_input: ActionInput::PredictedPoses,
+            action_window_seconds: ACTION_WINDOW_SECONDS,
             show_speed_readout: true,
             playback_speed: 1.0,
             loop_playback: true,
@@ -90,6 +104,16 @@ impl ViewerSettings {
         MaskSettings {
             depth: self.mask_depth,
             range: self.masking_enabled.then(|| self.active_range()),
+        }
+    }
+
+    /// Everything the worker needs.
+    pub fn process_settings(&self) -> ProcessSettings {
+        ProcessSettings {
+            mask: self.mask_settings(),
+            estimate_depth: self.estimate_depth,
+            action_input: self.action_input,
+            action_window_seconds: self.action_window_seconds,
         }
     }
 }

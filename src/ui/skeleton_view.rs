@@ -4,9 +4,10 @@ use egui::{Color32, Painter, Pos2, Rect, Response, Sense, Stroke, Ui, pos2};
 use glam::{Mat4, Vec3};
 use serde::{Deserialize, Serialize};
 
-use super::palette::{OBJECT_COLOR, joint_color};
+use super::overlay::{SkeletonStyle, draw_hand};
+use super::palette::OBJECT_COLOR;
 use crate::dataset::annotations::ObjectPose;
-use crate::geometry::{SKELETON_BONES, TwoHands};
+use crate::geometry::TwoHands;
 
 /// An orbit camera around a target point in the recording camera's frame (metres;
 /// x right, y down, z forward). Yaw and pitch 0 look from the recording camera.
@@ -67,7 +68,9 @@ impl OrbitCamera {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SkeletonScene<'a> {
     /// Ground-truth hands, metres.
-    pub hands: Option<&'a TwoHands>,
+    pub ground_truth: Option<&'a TwoHands>,
+    /// Predicted hands, metres.
+    pub predicted: Option<&'a TwoHands>,
     /// Ground-truth object.
     pub object: Option<&'a ObjectPose>,
 }
@@ -113,19 +116,13 @@ pub fn skeleton_view(
             }
         }
     }
-    if let Some(hands) = scene.hands {
-        for (hand, joints) in hands.present() {
+    for (hands, style) in [
+        (scene.ground_truth, SkeletonStyle::GroundTruth),
+        (scene.predicted, SkeletonStyle::Predicted),
+    ] {
+        for (hand, joints) in hands.iter().flat_map(|hands| hands.present()) {
             let points: Vec<Option<Pos2>> = joints.iter().map(|joint| project(*joint)).collect();
-            for (parent, child) in SKELETON_BONES {
-                if let (Some(a), Some(b)) = (points[parent], points[child]) {
-                    painter.line_segment([a, b], Stroke::new(2.5, joint_color(hand, child)));
-                }
-            }
-            for (joint, point) in points.iter().enumerate() {
-                if let Some(point) = point {
-                    painter.circle_filled(*point, 3.0, joint_color(hand, joint));
-                }
-            }
+            draw_hand(&painter, rect, &points, hand, style);
         }
     }
     response.on_hover_text("drag to orbit, scroll to zoom, double-click to reset")

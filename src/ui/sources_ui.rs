@@ -185,7 +185,10 @@ impl SourcesUi {
             settings.dataset_root = Some(root.clone());
             self.browser.load(root, ctx);
         }
-        match self.browser.show(ctx, source.map(|info| info.name.as_str())) {
+        match self
+            .browser
+            .show(ctx, source.map(|info| info.name.as_str()))
+        {
             Some(BrowserAction::OpenTake(path)) => {
                 self.open(pipeline, SourceSpec::Take(path));
                 outcome.opening = true;
@@ -265,9 +268,8 @@ impl SourcesUi {
     ) -> bool {
         match action {
             CameraAction::Start => {
-                self.camera.on_status(crate::source::camera::CameraStatus::Connecting {
-                    attempt: 1,
-                });
+                self.camera
+                    .on_status(crate::source::camera::CameraStatus::Connecting { attempt: 1 });
                 pipeline.open(self.camera_spec(settings));
                 true
             }
@@ -314,7 +316,8 @@ impl SourcesUi {
             )
         });
         if hovering {
-            let painter = ctx.layer_painter(LayerId::new(Order::Foreground, Id::unique("drop-hint")));
+            let painter =
+                ctx.layer_painter(LayerId::new(Order::Foreground, Id::unique("drop-hint")));
             let rect = ctx.content_rect();
             painter.rect_filled(rect, 0.0, Color32::from_black_alpha(170));
             painter.text(

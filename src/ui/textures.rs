@@ -10,8 +10,10 @@ use crate::pipeline::FrameResult;
 pub struct PanelTextures {
     /// The RGB frame.
     pub rgb: Option<TextureHandle>,
-    /// The colour-mapped depth.
+    /// The colour-mapped ground-truth depth.
     pub depth: Option<TextureHandle>,
+    /// The colour-mapped pseudo-depth.
+    pub pseudo_depth: Option<TextureHandle>,
     /// The masked frame.
     pub masked: Option<TextureHandle>,
 }
@@ -21,7 +23,18 @@ impl PanelTextures {
     pub fn update(&mut self, ctx: &Context, result: &FrameResult) {
         upload(ctx, &mut self.rgb, "rgb", Some(&result.frame.rgb));
         upload(ctx, &mut self.depth, "depth", result.depth_view.as_deref());
-        upload(ctx, &mut self.masked, "masked", Some(&result.masked));
+        upload(
+            ctx,
+            &mut self.pseudo_depth,
+            "pseudo-depth",
+            result.pseudo_depth_view.as_deref(),
+        );
+        upload(
+            ctx,
+            &mut self.masked,
+            "masked",
+            Some(&result.processed.masked),
+        );
     }
 }
 

@@ -29,17 +29,25 @@ pub fn timeline(
 ) -> Vec<TimelineRequest> {
     let mut requests = Vec::new();
     ui.horizontal(|ui| {
-        if ui.button("|<").on_hover_text("first frame (Home)").clicked() {
+        if ui
+            .button("|<")
+            .on_hover_text("first frame (Home)")
+            .clicked()
+        {
             requests.push(TimelineRequest::Seek(0));
         }
         if ui
-            .button("◀")
+            .button("<")
             .on_hover_text("previous frame (←; Shift+← one second)")
             .clicked()
         {
             requests.push(TimelineRequest::Step(-1));
         }
-        let play_label = if playback.is_playing() { "Pause" } else { "Play" };
+        let play_label = if playback.is_playing() {
+            "Pause"
+        } else {
+            "Play"
+        };
         if ui
             .button(play_label)
             .on_hover_text("play / pause (Space)")
@@ -48,7 +56,7 @@ pub fn timeline(
             requests.push(TimelineRequest::TogglePlay);
         }
         if ui
-            .button("▶|")
+            .button(">")
             .on_hover_text("next frame (→; Shift+→ one second)")
             .clicked()
         {
@@ -66,7 +74,7 @@ pub fn timeline(
             playback.frame_count().saturating_sub(1),
             seconds
         ));
-        egui::ComboBox::from_id_salt("speed")
+        egui::ComboBox::from_label("speed")
             .width(60.0)
             .selected_text(format!("{speed}x"))
             .show_ui(ui, |ui| {

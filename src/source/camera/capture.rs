@@ -115,7 +115,11 @@ impl CameraStatus {
             } => format!(
                 "camera stalled: no {} for {} (the driver did not return); reconnecting \
                  ({abandoned} stuck capture thread(s) left behind)",
-                if *while_opening { "answer to open" } else { "frame" },
+                if *while_opening {
+                    "answer to open"
+                } else {
+                    "frame"
+                },
                 seconds(*waited)
             ),
             CameraStatus::Disconnected { reason, retry_in } => {
@@ -223,7 +227,10 @@ enum GrabberMessage {
 enum Ended {
     Stopped,
     Failed(String),
-    Stalled { waited: Duration, while_opening: bool },
+    Stalled {
+        waited: Duration,
+        while_opening: bool,
+    },
 }
 
 struct Supervisor {
@@ -404,7 +411,9 @@ fn grab(
     cancel: &AtomicBool,
     tx: &Sender<GrabberMessage>,
 ) {
-    let outcome = catch_unwind(AssertUnwindSafe(|| grab_frames(backend, config, cancel, tx)));
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        grab_frames(backend, config, cancel, tx)
+    }));
     if let Err(panic) = outcome {
         let message = panic
             .downcast_ref::<&str>()
@@ -430,8 +439,7 @@ fn grab_frames(
             return;
         }
     };
-    if cancel.load(Ordering::Relaxed) || tx.send(GrabberMessage::Opened(device.format())).is_err()
-    {
+    if cancel.load(Ordering::Relaxed) || tx.send(GrabberMessage::Opened(device.format())).is_err() {
         return;
     }
     while !cancel.load(Ordering::Relaxed) {

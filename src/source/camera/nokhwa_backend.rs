@@ -28,8 +28,8 @@ pub struct NokhwaBackend;
 
 impl CameraBackend for NokhwaBackend {
     fn list(&self) -> Result<Vec<CameraDescriptor>, CameraError> {
-        let cameras =
-            nokhwa::query(ApiBackend::Auto).map_err(|error| CameraError::Query(error.to_string()))?;
+        let cameras = nokhwa::query(ApiBackend::Auto)
+            .map_err(|error| CameraError::Query(error.to_string()))?;
         Ok(cameras
             .into_iter()
             .filter_map(|info| {
@@ -49,7 +49,12 @@ impl CameraBackend for NokhwaBackend {
             .compatible_camera_formats()
             .map_err(|error| open_error(index, &error))?;
         let mut formats: Vec<CaptureFormat> = formats.iter().map(from_nokhwa).collect();
-        formats.sort_by_key(|f| (std::cmp::Reverse(f.width * f.height), std::cmp::Reverse(f.fps)));
+        formats.sort_by_key(|f| {
+            (
+                std::cmp::Reverse(f.width * f.height),
+                std::cmp::Reverse(f.fps),
+            )
+        });
         formats.dedup();
         Ok(formats)
     }

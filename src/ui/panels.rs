@@ -1,0 +1,149 @@
+//! The central area: the action banner and the 2x2 grid of RGB, depth, masked frame and
+//! 3D skeleton.
+
+use egui::{Rect, RichText, Ui, pos2, vec2};
+
+use super::action_panel::banner_text;
+use super::image_panel::{image_panel, panel_title, split_title, text_in};
+use super::overlay::{draw_ground_truth_hands, draw_predicted_hands};
+use super::settings::ViewerSettings;
+use super::skeleton_view::{SkeletonScene, skeleton_view};
+use super::textures::PanelTextures;
+use crate::pipeline::FrameResult;
+use crate::source::SourceInfo;
+
+/// Height of the action banner.
+const BANNER_HEIGHT: f32 = 30.0;
+/// Gap between grid cells.
+const GAP: f32 = 6.0;
+
+/// Shows the banner and the four panels in `area`.
+pub fn central_panels(
+    ui: &mut Ui,
+    area: Rect,
+    settings: &mut ViewerSettings,
+    source: Option<&SourceInfo>,
+    result: Option<&FrameResult>,
+    textures: &PanelTextures,
+) {
+    let banner = Rect::from_min_size(area.min, vec2(area.width(), BANNER_HEIGHT));
+    text_in(
+        ui,
+        banner,
+        RichText::new(banner_text(result)).size(20.0).strong(),
+    );
+    let grid = Rect::from_min_max(pos2(area.min.x, banner.max.y + 4.0), area.max);
+    let cell_size = vec2((grid.width() - GAP) / 2.0, (grid.height() - GAP) / 2.0);
+    let cell = |column: f32, row: f32| {
+        Rect::from_min_size(
+            grid.min + vec2(column * (cell_size.x + GAP), row * (cell_size.y + GAP)),
+            cell_size,
+        )
+    };
+
+    let intrinsics = result.map(|result| result.frame.intrinsics);
+    let ground_truth = result.and_then(|result| result.frame.annotations.hands);
+    let pose = result.and_then(|result| result.processed.pose.as_ref());
+    let synthetic = source.is_some_and(|info| info.synthetic);
+    let overlay = |on: bool| {
+        move |painter: &egui::Painter, rect: Rect| {
+            if !on {
+                return;
+            }
+            if let (Some(k), Some(hands)) = (intrinsics, ground_truth.as_ref()) {
+                draw_ground_truth_hands(painter, rect, &k, hands);
+            }
+            if let Some(pose) = pose {
+                draw_predicted_hands(painter, rect, pose);
+            }
+        }
+    };
+
+    let rgb_title = if synthetic { "RGB (synthetic)" } else { "RGB" };
+    let frame_size = textures.rgb.as_ref().map(|texture| texture.size_vec2());
+    image_panel(
+        ui,
+        cell(0.0, 0.0),
+        rgb_title,
+        textures.rgb.as_ref(),
+        None,
+        "no frame yet",
+        overlay(settings.show_2d_skeleton),
+    );
+
+    let (depth_title, depth_texture) = depth_panel(settings, textures);
+    let depth_placeholder = match source {
+        Some(info) if !info.has_depth => "no ground-truth depth and no depth model",
+        _ => "no depth yet",
+    };
+    image_panel(
+        ui,
+        cell(1.0, 0.0),
+        depth_title,
+        depth_texture,
+        frame_size,
+        depth_placeholder,
+        |_, _| {},
+    );
+
+    let masked_title = match result.map(|result| result.settings.mask) {
+        Some(mask) => match mask.range {
+            Some(range) => format!(
+                "Masked (pose input): keep {:.0}..{:.0} {}",
+                range.near,
+                range.far,
+                mask.depth.suffix()
+            ),
+            None => "Masked (pose input): off".to_owned(),
+        },
+        None => "Masked (pose input)".to_owned(),
+    };
+    image_panel(
+        ui,
+        cell(0.0, 1.0),
+        &masked_title,
+        textures.masked.as_ref(),
+        None,
+        "no frame yet",
+        overlay(settings.skeleton_on_masked),
+    );
+
+    let (title, body) = split_title(cell(1.0, 1.0));
+    let title_text = match (pose.is_some(), ground_truth.is_some()) {
+        (true, true) => "3D skeleton (colour: predicted, grey: GT; camera frame)",
+        (true, false) => "3D skeleton (predicted; camera frame)",
+        _ => "3D skeleton (GT; camera frame)",
+    };
+    panel_title(ui, title, title_text);
+    let predicted_m = pose.map(|pose| pose.prediction.hands.scaled(0.001));
+    let object = result.and_then(|result| result.frame.annotations.object);
+    skeleton_view(
+        ui,
+        body,
+        &mut settings.camera_3d,
+        SkeletonScene {
+            ground_truth: ground_truth.as_ref(),
+            predicted: predicted_m.as_ref(),
+            object: object.as_ref(),
+        },
+    );
+}
+
+/// Which depth map the depth panel shows: pseudo-depth or ground truth as the user
+/// prefers, falling back to whichever exists.
+fn depth_panel<'a>(
+    settings: &ViewerSettings,
+    textures: &'a PanelTextures,
+) -> (&'static str, Option<&'a egui::TextureHandle>) {
+    const PSEUDO: &str = "Pseudo-depth (DPT, 8-bit inverse; near = red)";
+    const TRUTH: &str = "Depth (GT, mm; near = red)";
+    match (
+        &textures.pseudo_depth,
+        &textures.depth,
+        settings.depth_panel_pseudo,
+    ) {
+        (Some(pseudo), _, true) | (Some(pseudo), None, false) => (PSEUDO, Some(pseudo)),
+        (_, Some(truth), _) => (TRUTH, Some(truth)),
+        (None, None, _) => (TRUTH, None),
+    }
+}

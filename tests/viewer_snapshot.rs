@@ -1,0 +1,175 @@
+//! The main window, rendered headless with egui_kittest on wgpu (lavapipe on CI), held
+//! to a snapshot; plus keyboard, controls and model states through the real app.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use sharp_viewer::infer::{InferOptions, ModelPaths, ModelStatus};
+use sharp_viewer::mask::MaskPreference;
+use sharp_viewer::pipeline::{SourceSpec, WorkerOptions};
+use sharp_viewer::ui::{LaunchOptions, ViewerApp};
+
+const WINDOW: [f32; 2] = [1400.0, 860.0];
+
+/// Steps the harness until `done` holds for the app, failing after a minute.
+fn step_until(harness: &mut Harness<'_, ViewerApp>, what: &str, done: impl Fn(&ViewerApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run_steps(3);
+}
+
+/// A viewer on a 12-frame sample, masking on the CPU, with the models of `models`.
+fn viewer(dir: &Path, models: &Path, start_position: usize) -> Harness<'static, ViewerApp> {
+    let (_, take) = common::small_sample(dir, 12, 1);
+    let worker = WorkerOptions {
+        models: ModelPaths::in_folder(models),
+        infer: InferOptions::default(),
+        mask: MaskPreference::Cpu,
+    };
+    Harness::builder()
+        .with_size(WINDOW)
+        .wgpu()
+        .build_eframe(move |cc| {
+            let mut app = ViewerApp::new(
+                cc,
+                LaunchOptions {
+                    source: SourceSpec::Take(take.clone()),
+                    start_position,
+                    worker: worker.clone(),
+                    browse: None,
+                },
+            )
+            .expect("the pipeline threads start");
+            // Frame rates and latencies differ run to run: keep them out of the snapshot.
+            app.settings_mut().show_speed_readout = false;
+            app.settings_mut().action_window_seconds = 0.2;
+            app.apply_settings();
+            app
+        })
+}
+
+fn shown_position(app: &ViewerApp) -> Option<usize> {
+    app.current_result().map(|result| result.frame.position)
+}
+
+#[test]
+fn main_window_with_the_fixture_models_matches_the_snapshot() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let models = common::fixture_models(dir.path());
+    let mut harness = viewer(dir.path(), &models, 0);
+    step_until(&mut harness, "frame 0", |app| {
+        shown_position(app) == Some(0)
+    });
+    // Step through consecutive frames so the 0.2 s (6-frame) action window fills.
+    for position in 1..=6 {
+        harness.key_press(egui::Key::ArrowRight);
+        step_until(&mut harness, "the next frame", |app| {
+            shown_position(app) == Some(position)
+        });
+    }
+    let app = harness.state();
+    assert!(
+        app.source().is_some_and(|source| source.synthetic),
+        "the sample is labelled synthetic"
+    );
+    assert!(
+        app.models()
+            .iter()
+            .all(|(_, status)| matches!(status, ModelStatus::Ready(_))),
+        "{:?}",
+        app.models()
+    );
+    let result = app.current_result().expect("a result");
+    assert!(
+        result.processed.pseudo_depth.is_some(),
+        "the depth model ran"
+    );
+    assert!(result.processed.pose.is_some(), "the pose model ran");
+    assert!(
+        result.processed.action.is_some(),
+        "the action window filled: {:?}",
+        result.processed.action_window
+    );
+    harness.get_by_label_contains("SYNTHETIC SAMPLE");
+    harness.get_by_label_contains("Action:");
+    harness.snapshot("main_window");
+}
+
+#[test]
+fn missing_models_are_explained_and_ground_truth_is_still_shown() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("no-models");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let mut harness = viewer(dir.path(), &empty, 4);
+    step_until(&mut harness, "frame 4", |app| {
+        shown_position(app) == Some(4)
+    });
+    let app = harness.state();
+    assert_eq!(app.models().len(), 3);
+    for (kind, status) in app.models() {
+        assert!(
+            matches!(status, ModelStatus::Missing { .. }),
+            "{kind}: {status:?}"
+        );
+    }
+    let result = app.current_result().expect("a result");
+    assert!(result.processed.pose.is_none());
+    assert!(
+        result.frame.annotations.hands.is_some(),
+        "ground truth still shows"
+    );
+    harness.get_by_label_contains("pose: not found");
+    assert_eq!(
+        harness
+            .get_all_by_label_contains("models/export_onnx.py")
+            .count(),
+        3
+    );
+    harness.get_by_label_contains("GT action:");
+}
+
+#[test]
+fn arrow_keys_step_and_presets_re_mask_the_frame() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("no-models");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let mut harness = viewer(dir.path(), &empty, 3);
+    step_until(&mut harness, "frame 3", |app| {
+        shown_position(app) == Some(3)
+    });
+    let kept = harness
+        .state()
+        .current_result()
+        .map(|r| r.processed.kept_fraction)
+        .expect("a result");
+    assert!(
+        kept < 0.6,
+        "the oracle preset removes the background, kept {kept}"
+    );
+
+    harness.key_press(egui::Key::ArrowRight);
+    step_until(&mut harness, "frame 4", |app| {
+        shown_position(app) == Some(4)
+    });
+    harness.key_press(egui::Key::ArrowLeft);
+    step_until(&mut harness, "frame 3 again", |app| {
+        shown_position(app) == Some(3)
+    });
+
+    harness.get_by_label("no masking").click();
+    step_until(&mut harness, "an unmasked frame", |app| {
+        app.current_result()
+            .is_some_and(|r| r.settings.mask.range.is_none() && r.processed.kept_fraction == 1.0)
+    });
+    let result = harness.state().current_result().expect("a result");
+    assert_eq!(result.frame.position, 3, "re-masking keeps the frame");
+    assert_eq!(*result.processed.masked, *result.frame.rgb);
+}
