@@ -213,7 +213,6 @@ fn a_hung_frame_call_is_reported_and_the_camera_reconnected() {
     let capture = Capture::start(Arc::new(camera.clone()), config(0)).expect("start");
     wait_status(&capture, CameraStatus::is_streaming);
     next_frame(&capture);
-    let stalled_at = Instant::now();
     camera.set(|state| state.stalled = true);
     let (status, _) = wait_status(&capture, |s| matches!(s, CameraStatus::Stalled { .. }));
     let CameraStatus::Stalled {
@@ -225,7 +224,6 @@ fn a_hung_frame_call_is_reported_and_the_camera_reconnected() {
         unreachable!()
     };
     assert!(waited >= Duration::from_millis(300), "{waited:?}");
-    assert!(stalled_at.elapsed() < Duration::from_secs(3));
     assert!(!while_opening);
     assert_eq!(abandoned, 1);
     assert!(
@@ -289,13 +287,7 @@ fn a_missing_camera_is_reported_and_stopping_is_prompt() {
         "{}",
         status.describe()
     );
-    let started = Instant::now();
-    drop(capture);
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "stop took {:?}",
-        started.elapsed()
-    );
+    assert_drop_returns(capture);
 }
 
 #[test]
@@ -327,13 +319,8 @@ fn stopping_while_the_driver_hangs_does_not_block() {
     wait_status(&capture, CameraStatus::is_streaming);
     camera.set(|state| state.stalled = true);
     std::thread::sleep(Duration::from_millis(50));
-    let started = Instant::now();
-    drop(capture);
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "stop took {:?}",
-        started.elapsed()
-    );
+    // The driver stays stuck until released below: dropping must not wait for it.
+    assert_drop_returns(capture);
     // Release the stuck grabber so the test process ends cleanly.
     camera.set(|state| state.stalled = false);
 }
@@ -498,4 +485,18 @@ fn pipeline_without_models() -> Pipeline {
         Arc::new(|| {}),
     )
     .expect("pipeline")
+}
+
+/// Drops `capture` on another thread and checks the drop returns (the fake driver is
+/// never released meanwhile, so a drop that waited on it would never return).
+fn assert_drop_returns(capture: Capture) {
+    let (done_tx, done_rx) = crossbeam_channel::bounded(1);
+    std::thread::spawn(move || {
+        drop(capture);
+        let _ = done_tx.send(());
+    });
+    assert!(
+        done_rx.recv_timeout(WAIT).is_ok(),
+        "dropping the capture blocked"
+    );
 }

@@ -14,7 +14,7 @@ use super::settings::{STORAGE_KEY, ViewerSettings};
 use super::sources_ui::SourcesUi;
 use super::stats::PipelineStats;
 use super::textures::PanelTextures;
-use super::timeline::{TimelineRequest, timeline};
+use super::timeline::{TimelineRequest, next_speed, timeline};
 use crate::infer::{ModelKind, ModelStatus};
 use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, SourceSpec, WorkerOptions};
 use crate::source::{SourceInfo, own_pose_from_prediction};
@@ -182,6 +182,7 @@ impl ViewerApp {
             return;
         }
         let second = self.playback.fps().round() as i64;
+        let mut speed = self.settings.playback_speed;
         let requests: Vec<TimelineRequest> = ctx.input(|input| {
             let step = if input.modifiers.shift { second } else { 1 };
             let mut requests = Vec::new();
@@ -200,8 +201,20 @@ impl ViewerApp {
             if input.key_pressed(Key::End) {
                 requests.push(TimelineRequest::Seek(usize::MAX));
             }
+            if input.key_pressed(Key::Minus) || input.key_pressed(Key::OpenBracket) {
+                requests.push(TimelineRequest::SpeedChanged);
+                speed = next_speed(speed, false);
+            }
+            if input.key_pressed(Key::Plus)
+                || input.key_pressed(Key::Equals)
+                || input.key_pressed(Key::CloseBracket)
+            {
+                requests.push(TimelineRequest::SpeedChanged);
+                speed = next_speed(speed, true);
+            }
             requests
         });
+        self.settings.playback_speed = speed;
         self.apply_timeline(requests);
     }
 
