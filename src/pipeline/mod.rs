@@ -128,7 +128,7 @@ impl Pipeline {
     pub fn record_pose(&self, number: u32, pose: OwnPoseFrame, masked: bool) {
         self.send_source(SourceCommand::RecordPose {
             capture: u64::from(number),
-            pose,
+            pose: Box::new(pose),
             masked,
         });
     }

@@ -39,7 +39,7 @@ pub(super) enum SourceCommand {
     StopRecording,
     RecordPose {
         capture: u64,
-        pose: OwnPoseFrame,
+        pose: Box<OwnPoseFrame>,
         masked: bool,
     },
 }
@@ -57,7 +57,7 @@ struct Live {
 
 enum Active {
     Nothing,
-    Seekable(Scrubber),
+    Seekable(Box<Scrubber>),
     Live(Box<Live>),
 }
 
@@ -226,7 +226,7 @@ impl SourceThread {
             .map_or(2, |n| n.get())
             .min(MAX_DECODE_THREADS);
         Scrubber::new(source, self.budget, workers)
-            .map(Active::Seekable)
+            .map(|scrubber| Active::Seekable(Box::new(scrubber)))
             .map_err(|error| format!("cannot start the decode threads: {error}"))
     }
 

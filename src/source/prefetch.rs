@@ -125,7 +125,7 @@ fn decode_loop(mut reader: Box<dyn FrameSource>, shared: &Shared, results: &Send
             }
         };
         let result = catch_unwind(AssertUnwindSafe(|| reader.read(position)))
-            .unwrap_or_else(|_| Err(SourceError::Panicked { position }));
+            .unwrap_or(Err(SourceError::Panicked { position }));
         // Report before leaving in-flight so the scrubber never sees the position as
         // neither pending nor delivered.
         let sent = results.send(Decoded { position, result });

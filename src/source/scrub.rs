@@ -190,7 +190,7 @@ pub fn prefetch_order(
     std::iter::from_fn(move || {
         loop {
             round += 1;
-            let take_behind = round % 4 == 0;
+            let take_behind = round.is_multiple_of(4);
             let next = if take_behind {
                 behind.next().map(|d| (d, -sign))
             } else {

@@ -463,13 +463,12 @@ fn intrinsics_choice(ui: &mut Ui, choice: &mut IntrinsicsChoice) {
         }
     });
     ui.horizontal(|ui| {
-        if ui.radio(is_file, "file").clicked() || (ui.button("Choose…").clicked()) {
-            if let Some(path) = rfd::FileDialog::new()
+        if (ui.radio(is_file, "file").clicked() || ui.button("Choose…").clicked())
+            && let Some(path) = rfd::FileDialog::new()
                 .set_title("Intrinsics file: fx fy cx cy width height")
                 .pick_file()
-            {
-                *choice = IntrinsicsChoice::File(path);
-            }
+        {
+            *choice = IntrinsicsChoice::File(path);
         }
         if let IntrinsicsChoice::File(path) = choice {
             ui.monospace(path.display().to_string());
