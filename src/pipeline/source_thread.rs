@@ -3,8 +3,9 @@
 //! A seekable source (take, video) sits behind a [`Scrubber`]: the newest requested
 //! position is answered from the frame cache or decoded first by the decode threads,
 //! which read ahead of the play head meanwhile; pending seeks are coalesced so only the
-//! newest is served. A live camera runs on its capture threads; every captured frame is
-//! forwarded (latest wins) and, while recording, handed to the [`Recorder`].
+//! newest is served, while the frame last asked for is still shown when it arrives. A
+//! live camera runs on its capture threads; every captured frame is forwarded (latest
+//! wins) and, while recording, handed to the [`Recorder`].
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -78,6 +79,7 @@ pub(super) fn run(
         stats,
         active: Active::Nothing,
         pending: None,
+        demanded: None,
         budget: DEFAULT_CACHE_BYTES,
         recorder: None,
         last_progress: Instant::now(),
@@ -133,6 +135,10 @@ struct SourceThread {
     active: Active,
     /// The newest seek not yet answered, and whether the scrubber was asked for it.
     pending: Option<(Seek, bool)>,
+    /// The last seek the decode threads were asked for. Its frame is shown when it
+    /// arrives even if a newer seek is pending by then, so dragging faster than frames
+    /// decode still shows frames (slightly behind) instead of none.
+    demanded: Option<Seek>,
     budget: usize,
     recorder: Option<Recorder>,
     last_progress: Instant,
@@ -189,6 +195,7 @@ impl SourceThread {
                 // Dropping the old source stops its threads.
                 self.active = active;
                 self.pending = None;
+                self.demanded = None;
                 let info = match &self.active {
                     Active::Seekable(scrubber) => {
                         publish(&self.stats, scrubber.stats());
@@ -286,9 +293,21 @@ impl SourceThread {
         match answer {
             Ok(Some(frame)) => {
                 self.pending = None;
+                // An older frame arriving later must not replace this newer one.
+                self.demanded = None;
                 self.frames.send((frame, seek));
             }
-            Ok(None) => self.pending = Some((seek, true)),
+            Ok(None) => {
+                self.pending = Some((seek, true));
+                // Keep waiting for an earlier frame still decoding: replacing it at every
+                // seek would show nothing while the seeks come faster than decodes.
+                let earlier_decoding = self
+                    .demanded
+                    .is_some_and(|earlier| scrubber.is_decoding(earlier.position));
+                if !earlier_decoding {
+                    self.demanded = Some(seek);
+                }
+            }
             Err(error) => {
                 self.pending = None;
                 self.frame_failed(seek.position, error.to_string());
@@ -302,10 +321,18 @@ impl SourceThread {
         };
         let (position, result) = scrubber.accept(decoded);
         publish(&self.stats, scrubber.stats());
-        let Some((seek, _)) = self.pending.filter(|(seek, _)| seek.position == position) else {
+        let pending = self
+            .pending
+            .filter(|(seek, _)| seek.position == position)
+            .map(|(seek, _)| seek);
+        let demanded = self.demanded.filter(|seek| seek.position == position);
+        let Some(seek) = pending.or(demanded) else {
             return;
         };
-        self.pending = None;
+        if pending.is_some() {
+            self.pending = None;
+        }
+        self.demanded = None;
         match result {
             Ok(frame) => self.frames.send((frame, seek)),
             Err(error) => self.frame_failed(position, error.to_string()),

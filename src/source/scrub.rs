@@ -100,6 +100,11 @@ impl Scrubber {
         Ok(cached)
     }
 
+    /// Whether `position` is being decoded or queued for decoding.
+    pub fn is_decoding(&self, position: usize) -> bool {
+        self.pool.is_pending(position)
+    }
+
     /// Finished decodes, to select on.
     pub fn results(&self) -> &crossbeam_channel::Receiver<Decoded> {
         self.pool.results()
