@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything SHARP Viewer needs on Debian 12, and nothing twice:
-#   - Debian packages: libclang-dev (nokhwa's bindgen), mesa-vulkan-drivers (software
-#     Vulkan for wgpu), xvfb + xauth (window tests), imagemagick (window screenshots);
+#   - Debian packages: build-essential + pkg-config + libclang-dev (the C toolchain,
+#     library lookup and bindgen that nokhwa's V4L2 bindings and ffmpeg-next's build
+#     need), the FFmpeg development libraries ffmpeg-next links (libavcodec, libavformat,
+#     libavutil, libswscale), mesa-vulkan-drivers (software Vulkan for wgpu), xvfb +
+#     xauth (window tests), imagemagick (window screenshots), curl + ca-certificates
+#     (the ONNX Runtime download);
 #   - the ONNX Runtime shared library, from the pinned PyPI wheel, checked against its
 #     sha256, unpacked to .ort/ in the repository, where the viewer finds it by itself
 #     (ORT_DYLIB_PATH overrides).
@@ -11,7 +15,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-APT_PACKAGES=(libclang-dev mesa-vulkan-drivers xvfb xauth imagemagick python3)
+APT_PACKAGES=(
+    build-essential pkg-config libclang-dev
+    libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
+    mesa-vulkan-drivers xvfb xauth imagemagick python3 curl ca-certificates
+)
 
 ORT_VERSION="1.32.0"
 ORT_WHEEL_URL="https://files.pythonhosted.org/packages/a3/81/55845186c20cba59f614991f4065dea148e48eeb9749893768c85ce64327/onnxruntime-1.32.0-cp312-cp312-manylinux_2_28_x86_64.whl"

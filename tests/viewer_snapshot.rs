@@ -45,6 +45,7 @@ fn viewer(dir: &Path, models: &Path, start_position: usize) -> Harness<'static, 
                     start_position,
                     worker: worker.clone(),
                     pose_backend: None,
+                    browse: None,
                 },
             )
             .expect("the pipeline threads start");

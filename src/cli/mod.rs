@@ -4,6 +4,7 @@ mod batch_args;
 mod bench;
 mod bench_hands;
 mod bench_mask;
+mod bench_scrub;
 mod depth;
 mod eval_action;
 mod eval_pose;
@@ -183,12 +184,23 @@ impl EngineArgs {
 /// Options of the viewer.
 #[derive(Debug, Args)]
 pub struct ViewArgs {
-    /// An H2O take folder or dataset root to open (default: the bundled synthetic sample,
-    /// generated on first use).
+    /// What to open: an H2O take folder, a dataset root (shown in the dataset browser,
+    /// its first take opened) or a video file (mp4, mkv, ...). Default: the bundled
+    /// synthetic sample, generated on first use.
     pub path: Option<PathBuf>,
     /// Timeline position to show first.
     #[arg(long, default_value_t = 0)]
     pub frame: usize,
+    /// Open a live camera instead (its index; 0 when only `--camera` is given).
+    #[arg(long, num_args = 0..=1, default_missing_value = "0", value_name = "INDEX", conflicts_with = "path")]
+    pub camera: Option<u32>,
+    /// Intrinsics of a camera or video: a pinhole with this horizontal field of view in
+    /// degrees (default: H2O's cam4 matrix scaled to the frame size).
+    #[arg(long, value_name = "DEGREES", conflicts_with = "intrinsics")]
+    pub fov: Option<f32>,
+    /// Intrinsics of a camera or video from a file: `fx fy cx cy width height`.
+    #[arg(long, value_name = "FILE")]
+    pub intrinsics: Option<PathBuf>,
     /// Models and execution.
     #[command(flatten)]
     pub engine: EngineArgs,
@@ -220,6 +232,10 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Measure scrubbing: drag over a take (or video) the way the timeline does, with
+    /// sequential, fast and random seeks, and print frames shown per second, cache hit
+    /// rate and latency.
+    BenchScrub(bench_scrub::BenchArgs),
     /// Time range masking plus the pose-network input at 1280x720 on the GPU and the CPU.
     BenchMask {
         /// Timed calls per case.
@@ -334,6 +350,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             takes,
             force,
         }) => make_sample::run(&dir, frames, takes, force),
+        Some(Command::BenchScrub(args)) => bench_scrub::run(&args),
         Some(Command::BenchMask { iterations }) => bench_mask::run(iterations),
         Some(Command::Bench {
             path,

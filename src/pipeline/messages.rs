@@ -11,7 +11,8 @@ use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelStatus};
 use crate::mask::{DepthRange, DepthUnit};
 use crate::sample::SampleOptions;
-use crate::source::{Frame, SourceInfo};
+use crate::source::camera::{CameraBackend, CameraStatus, CaptureConfig};
+use crate::source::{Frame, IntrinsicsChoice, RecordingSummary, SourceInfo};
 
 /// Which source to open.
 #[derive(Clone, Debug)]
@@ -25,6 +26,44 @@ pub enum SourceSpec {
         /// How to generate it.
         options: SampleOptions,
     },
+    /// A video file.
+    Video {
+        /// The file.
+        path: PathBuf,
+        /// Where its intrinsics come from.
+        intrinsics: IntrinsicsChoice,
+    },
+    /// A live camera.
+    Camera(CameraSpec),
+}
+
+/// Which camera to open and how.
+#[derive(Clone, Debug)]
+pub struct CameraSpec {
+    /// The camera system (nokhwa for real webcams; tests pass a fake).
+    pub backend: Arc<dyn CameraBackend>,
+    /// Index, mode and watchdog timings.
+    pub config: CaptureConfig,
+    /// Where its intrinsics come from.
+    pub intrinsics: IntrinsicsChoice,
+}
+
+/// What happened to a recording.
+#[derive(Clone, Debug)]
+pub enum RecordingEvent {
+    /// Recording into this take folder.
+    Started(PathBuf),
+    /// Frames written and dropped so far.
+    Progress {
+        /// Frames on disk.
+        written: u64,
+        /// Frames the writer could not keep up with.
+        dropped: u64,
+    },
+    /// The recording ended.
+    Finished(Box<RecordingSummary>),
+    /// Recording could not start.
+    Failed(String),
 }
 
 /// How the worker masks frames.
@@ -123,7 +162,11 @@ pub enum PipelineEvent {
     Opened(Box<SourceInfo>),
     /// A source could not be opened; the previous one (if any) stays.
     OpenFailed(String),
-    /// The models (re)loaded: the state of each SHARP network.
+    /// The live camera's state changed.
+    Camera(CameraStatus),
+    /// A recording started, progressed or ended.
+    Recording(RecordingEvent),
+    /// The models (re)loaded: the state of each.
     Models(Vec<(ModelKind, ModelStatus)>),
     /// The models (re)loaded: the state of MediaPipe Hands.
     Hands(ModelStatus<HandsInfo>),

@@ -11,7 +11,8 @@ mod processor;
 mod source_thread;
 mod worker;
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
@@ -21,14 +22,18 @@ use crate::infer::ModelPaths;
 
 pub use hands_pose::{HandsSettings, PoseBackend, RootDepthSource, describe_roots};
 pub use latest::{LatestReceiver, LatestSender, latest};
-pub use messages::{FrameResult, MaskSettings, PipelineEvent, Seek, SourceSpec, Stage};
+pub use messages::{
+    CameraSpec, FrameResult, MaskSettings, PipelineEvent, RecordingEvent, Seek, SourceSpec, Stage,
+};
 pub use processor::{
     ACTION_WINDOW_SECONDS, ActionInput, ActionOutcome, FrameProcessor, PoseOutcome,
     ProcessSettings, Processed,
 };
 pub use worker::WorkerOptions;
 
-use source_thread::SourceCommand;
+use crate::dataset::own_pose::OwnPoseFrame;
+use crate::source::ScrubStats;
+use source_thread::{SharedStats, SourceCommand};
 use worker::WorkerCommand;
 
 /// Called by the threads whenever the UI has something new to show.
@@ -40,6 +45,7 @@ pub struct Pipeline {
     worker_commands: Option<Sender<WorkerCommand>>,
     results: LatestReceiver<FrameResult>,
     events: Receiver<PipelineEvent>,
+    scrub_stats: SharedStats,
     threads: Vec<JoinHandle<()>>,
 }
 
@@ -59,6 +65,8 @@ impl Pipeline {
         let source_repaint = Arc::clone(&repaint);
         let source_events = events_tx.clone();
         let source_to_worker = worker_tx.clone();
+        let scrub_stats = SharedStats::default();
+        let source_stats = Arc::clone(&scrub_stats);
         let source = std::thread::Builder::new()
             .name("sharp-source".into())
             .spawn(move || {
@@ -68,6 +76,7 @@ impl Pipeline {
                     source_to_worker,
                     source_events,
                     source_repaint,
+                    source_stats,
                 )
             })?;
         let worker = std::thread::Builder::new()
@@ -82,6 +91,7 @@ impl Pipeline {
             worker_commands: Some(worker_tx),
             results: results_rx,
             events: events_rx,
+            scrub_stats,
             threads: vec![source, worker],
         })
     }
@@ -97,6 +107,40 @@ impl Pipeline {
             position,
             requested: Instant::now(),
         }));
+    }
+
+    /// Sets the frame cache budget of seekable sources, in bytes.
+    pub fn set_cache_budget(&self, bytes: usize) {
+        self.send_source(SourceCommand::SetCacheBudget(bytes));
+    }
+
+    /// Starts recording the live camera into a new take under `root`; the answer
+    /// arrives as a [`RecordingEvent`].
+    pub fn start_recording(&self, root: PathBuf) {
+        self.send_source(SourceCommand::StartRecording(root));
+    }
+
+    /// Stops recording; [`RecordingEvent::Finished`] follows once all is written.
+    pub fn stop_recording(&self) {
+        self.send_source(SourceCommand::StopRecording);
+    }
+
+    /// Records the pose predicted for live frame `number` (`Frame::number`), from a
+    /// range-masked frame when `masked`. Ignored when not recording.
+    pub fn record_pose(&self, number: u32, pose: OwnPoseFrame, masked: bool) {
+        self.send_source(SourceCommand::RecordPose {
+            capture: u64::from(number),
+            pose: Box::new(pose),
+            masked,
+        });
+    }
+
+    /// Frame cache and decode counters of the open seekable source.
+    pub fn scrub_stats(&self) -> ScrubStats {
+        *self
+            .scrub_stats
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Changes the processing settings; the current frame is processed again at once

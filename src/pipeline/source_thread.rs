@@ -1,96 +1,477 @@
-//! The source thread: opens sources and reads the frames the UI asks for.
+//! The source thread: opens sources and feeds the worker.
+//!
+//! A seekable source (take, video) sits behind a [`Scrubber`]: the newest requested
+//! position is answered from the frame cache or decoded first by the decode threads,
+//! which read ahead of the play head meanwhile; pending seeks are coalesced so only the
+//! newest is served, while the frame last asked for is still shown when it arrives. A
+//! live camera runs on its capture threads; every captured frame is forwarded (latest
+//! wins) and, while recording, handed to the [`Recorder`].
 
-use crossbeam_channel::{Receiver, Sender};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, never, select};
 
 use super::Repaint;
 use super::latest::LatestSender;
-use super::messages::{PipelineEvent, Seek, SourceSpec};
+use super::messages::{CameraSpec, PipelineEvent, RecordingEvent, Seek, SourceSpec};
 use super::worker::WorkerCommand;
 use crate::dataset::discover_takes;
+use crate::dataset::own_pose::OwnPoseFrame;
 use crate::sample::{self, SampleProgress};
-use crate::source::{Frame, FrameSource, TakeSource};
+use crate::source::camera::{Capture, CaptureFormat, CapturedFrame};
+use crate::source::{
+    DEFAULT_CACHE_BYTES, Decoded, Frame, FrameSource, Recorder, ScrubStats, Scrubber, SourceInfo,
+    TakeSource, VideoSource, h2o_scaled, next_take_dir,
+};
+
+/// Most decode threads per source.
+const MAX_DECODE_THREADS: usize = 4;
+/// Recording progress is reported at most this often.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(500);
 
 /// Commands the source thread obeys.
 pub(super) enum SourceCommand {
     Open(SourceSpec),
     Seek(Seek),
+    SetCacheBudget(usize),
+    StartRecording(PathBuf),
+    StopRecording,
+    RecordPose {
+        capture: u64,
+        pose: Box<OwnPoseFrame>,
+        masked: bool,
+    },
 }
 
-/// Runs until the command channel closes. Pending seeks are coalesced so that only the
-/// newest position is read.
+/// Shared scrubbing counters, read by the UI and the benchmark.
+pub(super) type SharedStats = Arc<Mutex<ScrubStats>>;
+
+/// A live camera being captured.
+struct Live {
+    capture: Capture,
+    spec: CameraSpec,
+    info: SourceInfo,
+    format: Option<CaptureFormat>,
+}
+
+enum Active {
+    Nothing,
+    Seekable(Box<Scrubber>),
+    Live(Box<Live>),
+}
+
+/// Runs until the command channel closes.
 pub(super) fn run(
     commands: Receiver<SourceCommand>,
     frames: LatestSender<(Frame, Seek)>,
     worker: Sender<WorkerCommand>,
     events: Sender<PipelineEvent>,
     repaint: Repaint,
+    stats: SharedStats,
 ) {
-    let mut source: Option<Box<dyn FrameSource>> = None;
-    while let Ok(first) = commands.recv() {
-        let mut newest_seek = None;
-        for command in std::iter::once(first).chain(commands.try_iter()) {
-            match command {
-                SourceCommand::Open(spec) => match open(spec, &events, &repaint) {
-                    Ok(opened) => {
-                        let _ = worker.send(WorkerCommand::StartSource {
-                            fps: opened.info().fps,
-                        });
-                        let _ = events.send(PipelineEvent::Opened(Box::new(opened.info().clone())));
-                        source = Some(opened);
-                        newest_seek = None;
-                    }
-                    Err(message) => {
-                        tracing::error!("{message}");
-                        let _ = events.send(PipelineEvent::OpenFailed(message));
-                    }
-                },
-                SourceCommand::Seek(seek) => newest_seek = Some(seek),
+    let mut thread = SourceThread {
+        frames,
+        worker,
+        events,
+        repaint,
+        stats,
+        active: Active::Nothing,
+        pending: None,
+        demanded: None,
+        budget: DEFAULT_CACHE_BYTES,
+        recorder: None,
+        last_progress: Instant::now(),
+    };
+    loop {
+        let decoded = match &thread.active {
+            Active::Seekable(scrubber) => scrubber.results().clone(),
+            _ => never(),
+        };
+        let (live_frames, live_status) = match &thread.active {
+            Active::Live(live) => (
+                live.capture.frames().as_receiver().clone(),
+                live.capture.statuses().clone(),
+            ),
+            _ => (never(), never()),
+        };
+        select! {
+            recv(commands) -> command => {
+                let Ok(first) = command else { break };
+                for command in std::iter::once(first).chain(commands.try_iter()) {
+                    thread.obey(command);
+                }
             }
-        }
-        if let (Some(seek), Some(source)) = (newest_seek, source.as_mut()) {
-            match source.read(seek.position) {
-                Ok(frame) => frames.send((frame, seek)),
-                Err(error) => {
-                    tracing::warn!("{error}");
-                    let _ = events.send(PipelineEvent::FrameFailed {
-                        position: seek.position,
-                        message: error.to_string(),
-                    });
+            recv(decoded) -> decoded => {
+                if let Ok(decoded) = decoded {
+                    thread.on_decoded(decoded);
+                }
+            }
+            recv(live_frames) -> frame => {
+                if let Ok(frame) = frame {
+                    thread.on_live_frame(frame);
+                }
+            }
+            recv(live_status) -> status => {
+                if let Ok(status) = status {
+                    thread.notify(PipelineEvent::Camera(status));
                 }
             }
         }
-        repaint();
+        thread.serve_pending();
+        (thread.repaint)();
+    }
+    thread.stop_recording();
+}
+
+struct SourceThread {
+    frames: LatestSender<(Frame, Seek)>,
+    /// Told when a source starts, so it resets its per-source state.
+    worker: Sender<WorkerCommand>,
+    events: Sender<PipelineEvent>,
+    repaint: Repaint,
+    stats: SharedStats,
+    active: Active,
+    /// The newest seek not yet answered, and whether the scrubber was asked for it.
+    pending: Option<(Seek, bool)>,
+    /// The last seek the decode threads were asked for. Its frame is shown when it
+    /// arrives even if a newer seek is pending by then, so dragging faster than frames
+    /// decode still shows frames (slightly behind) instead of none.
+    demanded: Option<Seek>,
+    budget: usize,
+    recorder: Option<Recorder>,
+    last_progress: Instant,
+}
+
+impl SourceThread {
+    fn obey(&mut self, command: SourceCommand) {
+        match command {
+            SourceCommand::Open(spec) => self.open(spec),
+            SourceCommand::Seek(seek) => self.pending = Some((seek, false)),
+            SourceCommand::SetCacheBudget(bytes) => {
+                self.budget = bytes;
+                if let Active::Seekable(scrubber) = &mut self.active {
+                    scrubber.set_budget(bytes);
+                    publish(&self.stats, scrubber.stats());
+                }
+            }
+            SourceCommand::StartRecording(root) => self.start_recording(root),
+            SourceCommand::StopRecording => self.stop_recording(),
+            SourceCommand::RecordPose {
+                capture,
+                pose,
+                masked,
+            } => {
+                if let Some(recorder) = &mut self.recorder {
+                    recorder.push_pose(capture, &pose, masked);
+                }
+            }
+        }
+    }
+
+    /// Tells the worker and the UI that a source (or a new camera format) started.
+    fn start_source(&self, info: SourceInfo) {
+        // The worker going away ends the pipeline anyway.
+        let _ = self
+            .worker
+            .send(WorkerCommand::StartSource { fps: info.fps });
+        self.notify(PipelineEvent::Opened(Box::new(info)));
+    }
+
+    fn notify(&self, event: PipelineEvent) {
+        // The UI going away ends the pipeline anyway.
+        let _ = self.events.send(event);
+    }
+
+    fn open(&mut self, spec: SourceSpec) {
+        let opened = match spec {
+            SourceSpec::Camera(spec) => self.open_camera(spec),
+            other => self.open_seekable(other),
+        };
+        match opened {
+            Ok(active) => {
+                self.stop_recording();
+                // Dropping the old source stops its threads.
+                self.active = active;
+                self.pending = None;
+                self.demanded = None;
+                let info = match &self.active {
+                    Active::Seekable(scrubber) => {
+                        publish(&self.stats, scrubber.stats());
+                        Some(scrubber.info().clone())
+                    }
+                    Active::Live(live) => Some(live.info.clone()),
+                    Active::Nothing => None,
+                };
+                if let Some(info) = info {
+                    self.start_source(info);
+                }
+            }
+            Err(message) => {
+                tracing::error!("{message}");
+                self.notify(PipelineEvent::OpenFailed(message));
+            }
+        }
+    }
+
+    fn open_seekable(&self, spec: SourceSpec) -> Result<Active, String> {
+        let source: Box<dyn FrameSource> = match spec {
+            SourceSpec::Video { path, intrinsics } => {
+                Box::new(VideoSource::open(&path, &intrinsics).map_err(|error| error.to_string())?)
+            }
+            SourceSpec::Take(path) => {
+                Box::new(TakeSource::open(&path).map_err(|error| error.to_string())?)
+            }
+            SourceSpec::Sample { dir, options } => {
+                let take = self.sample_take(dir, &options)?;
+                Box::new(TakeSource::open(&take).map_err(|error| error.to_string())?)
+            }
+            SourceSpec::Camera(_) => return Err("a camera is not a seekable source".into()),
+        };
+        let workers = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(MAX_DECODE_THREADS);
+        Scrubber::new(source, self.budget, workers)
+            .map(|scrubber| Active::Seekable(Box::new(scrubber)))
+            .map_err(|error| format!("cannot start the decode threads: {error}"))
+    }
+
+    fn sample_take(
+        &self,
+        dir: PathBuf,
+        options: &sample::SampleOptions,
+    ) -> Result<PathBuf, String> {
+        if !sample::is_complete_sample(&dir) {
+            tracing::info!("generating the synthetic sample into {}", dir.display());
+            let mut report = |progress: SampleProgress| {
+                self.notify(PipelineEvent::Generating {
+                    done: progress.take * progress.frames_total + progress.frame + 1,
+                    total: options.takes * progress.frames_total,
+                });
+                (self.repaint)();
+            };
+            sample::generate_sample(&dir, options, &mut report)
+                .map_err(|error| format!("could not generate the sample: {error}"))?;
+        }
+        discover_takes(&dir)
+            .map_err(|error| error.to_string())?
+            .into_iter()
+            .next()
+            .ok_or_else(|| format!("{}: the sample has no take", dir.display()))
+    }
+
+    fn open_camera(&self, spec: CameraSpec) -> Result<Active, String> {
+        let capture = Capture::start(spec.backend.clone(), spec.config.clone())
+            .map_err(|error| format!("cannot start the camera threads: {error}"))?;
+        let (width, height) = spec
+            .config
+            .format
+            .map_or((1280, 720), |format| (format.width, format.height));
+        let mut info = live_info(&spec, width, height);
+        info.intrinsics_origin
+            .push_str(" (assumed until the camera streams)");
+        Ok(Active::Live(Box::new(Live {
+            capture,
+            spec,
+            info,
+            format: None,
+        })))
+    }
+
+    /// Answers the newest seek from the cache, or asks for it once.
+    fn serve_pending(&mut self) {
+        let Active::Seekable(scrubber) = &mut self.active else {
+            self.pending = None;
+            return;
+        };
+        let Some((seek, false)) = self.pending else {
+            return;
+        };
+        let answer = scrubber.request(seek.position);
+        publish(&self.stats, scrubber.stats());
+        match answer {
+            Ok(Some(frame)) => {
+                self.pending = None;
+                // An older frame arriving later must not replace this newer one.
+                self.demanded = None;
+                self.frames.send((frame, seek));
+            }
+            Ok(None) => {
+                self.pending = Some((seek, true));
+                // Keep waiting for an earlier frame still decoding: replacing it at every
+                // seek would show nothing while the seeks come faster than decodes.
+                let earlier_decoding = self
+                    .demanded
+                    .is_some_and(|earlier| scrubber.is_decoding(earlier.position));
+                if !earlier_decoding {
+                    self.demanded = Some(seek);
+                }
+            }
+            Err(error) => {
+                self.pending = None;
+                self.frame_failed(seek.position, error.to_string());
+            }
+        }
+    }
+
+    fn on_decoded(&mut self, decoded: Decoded) {
+        let Active::Seekable(scrubber) = &mut self.active else {
+            return;
+        };
+        let (position, result) = scrubber.accept(decoded);
+        publish(&self.stats, scrubber.stats());
+        let pending = self
+            .pending
+            .filter(|(seek, _)| seek.position == position)
+            .map(|(seek, _)| seek);
+        let demanded = self.demanded.filter(|seek| seek.position == position);
+        let Some(seek) = pending.or(demanded) else {
+            return;
+        };
+        if pending.is_some() {
+            self.pending = None;
+        }
+        self.demanded = None;
+        match result {
+            Ok(frame) => self.frames.send((frame, seek)),
+            Err(error) => self.frame_failed(position, error.to_string()),
+        }
+    }
+
+    fn frame_failed(&self, position: usize, message: String) {
+        tracing::warn!("{message}");
+        self.notify(PipelineEvent::FrameFailed { position, message });
+    }
+
+    fn on_live_frame(&mut self, captured: CapturedFrame) {
+        let Active::Live(live) = &mut self.active else {
+            return;
+        };
+        let started = (live.format != Some(captured.format)).then(|| {
+            live.format = Some(captured.format);
+            live.info = live_info(&live.spec, captured.format.width, captured.format.height);
+            live.info.fps = captured.format.fps as f32;
+            live.info.clone()
+        });
+        let intrinsics = live.info.intrinsics;
+        if let Some(info) = started {
+            self.start_source(info);
+        }
+        let number = captured.sequence as u32;
+        if let Some(recorder) = &mut self.recorder {
+            recorder.push_frame(u64::from(number), Arc::clone(&captured.rgb));
+            if self.last_progress.elapsed() >= PROGRESS_INTERVAL {
+                self.last_progress = Instant::now();
+                let (written, dropped) = recorder.progress();
+                self.notify(PipelineEvent::Recording(RecordingEvent::Progress {
+                    written,
+                    dropped,
+                }));
+            }
+        }
+        let frame = Frame {
+            position: 0,
+            number,
+            rgb: captured.rgb,
+            depth_mm: None,
+            annotations: Default::default(),
+            intrinsics,
+            read_time: captured.convert_time,
+        };
+        self.frames.send((
+            frame,
+            Seek {
+                position: 0,
+                requested: captured.captured,
+            },
+        ));
+    }
+
+    fn start_recording(&mut self, root: PathBuf) {
+        if self.recorder.is_some() {
+            return;
+        }
+        let Active::Live(live) = &self.active else {
+            self.notify(PipelineEvent::Recording(RecordingEvent::Failed(
+                "only a live camera can be recorded".into(),
+            )));
+            return;
+        };
+        if live.format.is_none() {
+            self.notify(PipelineEvent::Recording(RecordingEvent::Failed(
+                "the camera is not streaming yet".into(),
+            )));
+            return;
+        }
+        let dir = next_take_dir(&root);
+        match Recorder::start(&dir, &live.info.intrinsics) {
+            Ok(recorder) => {
+                tracing::info!("recording into {}", dir.display());
+                self.recorder = Some(recorder);
+                self.last_progress = Instant::now();
+                self.notify(PipelineEvent::Recording(RecordingEvent::Started(dir)));
+            }
+            Err(error) => self.notify(PipelineEvent::Recording(RecordingEvent::Failed(
+                error.to_string(),
+            ))),
+        }
+    }
+
+    /// Ends a recording; the queue is flushed on a helper thread so capture goes on.
+    fn stop_recording(&mut self) {
+        let Some(recorder) = self.recorder.take() else {
+            return;
+        };
+        let events = self.events.clone();
+        let repaint = Arc::clone(&self.repaint);
+        let finish = move || {
+            let summary = recorder.finish();
+            tracing::info!(
+                "recorded {} frames into {}",
+                summary.frames,
+                summary.dir.display()
+            );
+            let _ = events.send(PipelineEvent::Recording(RecordingEvent::Finished(
+                Box::new(summary),
+            )));
+            repaint();
+        };
+        if let Err(error) = std::thread::Builder::new()
+            .name("sharp-recorder-finish".into())
+            .spawn(finish)
+        {
+            tracing::error!("cannot start a thread to finish the recording: {error}");
+        }
     }
 }
 
-fn open(
-    spec: SourceSpec,
-    events: &Sender<PipelineEvent>,
-    repaint: &Repaint,
-) -> Result<Box<dyn FrameSource>, String> {
-    let take_dir = match spec {
-        SourceSpec::Take(path) => path,
-        SourceSpec::Sample { dir, options } => {
-            if !sample::is_complete_sample(&dir) {
-                tracing::info!("generating the synthetic sample into {}", dir.display());
-                let mut report = |progress: SampleProgress| {
-                    let _ = events.send(PipelineEvent::Generating {
-                        done: progress.take * progress.frames_total + progress.frame + 1,
-                        total: options.takes * progress.frames_total,
-                    });
-                    repaint();
-                };
-                sample::generate_sample(&dir, &options, &mut report)
-                    .map_err(|error| format!("could not generate the sample: {error}"))?;
-            }
-            discover_takes(&dir)
-                .map_err(|error| error.to_string())?
-                .into_iter()
-                .next()
-                .ok_or_else(|| format!("{}: the sample has no take", dir.display()))?
-        }
-    };
-    TakeSource::open(&take_dir)
-        .map(|source| Box::new(source) as Box<dyn FrameSource>)
-        .map_err(|error| error.to_string())
+fn publish(shared: &SharedStats, stats: ScrubStats) {
+    *shared.lock().unwrap_or_else(PoisonError::into_inner) = stats;
+}
+
+/// What the UI is told about a live camera streaming at `width` x `height`.
+fn live_info(spec: &CameraSpec, width: u32, height: u32) -> SourceInfo {
+    let mut problems = Vec::new();
+    let resolved = spec
+        .intrinsics
+        .resolve(width, height)
+        .unwrap_or_else(|error| {
+            problems.push(format!(
+                "intrinsics: {error}; using H2O cam4 scaled instead"
+            ));
+            h2o_scaled(width, height)
+        });
+    SourceInfo {
+        name: format!("camera {}", spec.config.index),
+        frame_count: 0,
+        fps: spec.config.format.map_or(30.0, |format| format.fps as f32),
+        intrinsics: resolved.intrinsics,
+        intrinsics_origin: resolved.origin,
+        synthetic: false,
+        live: true,
+        has_depth: false,
+        action_labels: Vec::new(),
+        problems,
+    }
 }

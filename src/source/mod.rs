@@ -1,7 +1,24 @@
-//! Where frames come from: H2O takes on disk (and, later, webcams and video files),
-//! behind one trait so the pipeline does not care.
+//! Where frames come from, behind one trait so the pipeline does not care.
+//!
+//! Seekable sources ([`FrameSource`]): H2O takes on disk (also recorded sessions, which
+//! are written in the H2O layout) and video files. A [`Scrubber`] puts a frame cache and
+//! decode threads in front of one so dragging the timeline keeps up. Live cameras are
+//! not seekable: [`camera`] runs them on capture threads behind their own traits.
+//! [`DatasetCatalog`] indexes a dataset root for the browser, [`Recorder`] writes a live
+//! session as a take.
 
+mod atomic;
+mod cache;
+pub mod camera;
+mod catalog;
+pub mod convert;
+mod intrinsics;
+mod path_kind;
+mod prefetch;
+mod recorder;
+mod scrub;
 mod take_source;
+mod video;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +29,17 @@ use crate::dataset::images::DepthMillimetres;
 use crate::dataset::{DatasetError, FrameAnnotations};
 use crate::geometry::CameraIntrinsics;
 
+pub use cache::{CacheStats, FrameCache, frame_bytes};
+pub use catalog::{CatalogTake, DatasetCatalog, SceneEntry, SubjectEntry, TakeHealth};
+pub use intrinsics::{IntrinsicsChoice, IntrinsicsError, ResolvedIntrinsics, h2o_scaled};
+pub use path_kind::{PathKind, VIDEO_EXTENSIONS, classify_path};
+pub use prefetch::{DecodePool, Decoded};
+pub use recorder::{
+    RecordError, Recorder, RecordingSummary, next_take_dir, own_pose_from_prediction,
+};
+pub use scrub::{DEFAULT_CACHE_BYTES, ScrubStats, Scrubber, Window, prefetch_order};
 pub use take_source::TakeSource;
+pub use video::{VideoError, VideoSource};
 
 /// What a source is, for the UI and the pipeline.
 #[derive(Clone, Debug)]
@@ -29,6 +56,8 @@ pub struct SourceInfo {
     pub intrinsics_origin: String,
     /// Whether the data is the generated synthetic sample.
     pub synthetic: bool,
+    /// Whether this is a live camera (no timeline: frames come as they are captured).
+    pub live: bool,
     /// Whether frames carry ground-truth depth.
     pub has_depth: bool,
     /// Ground-truth action label per timeline position (empty when unknown).
@@ -62,6 +91,15 @@ pub enum SourceError {
     /// The dataset on disk is broken at this point.
     #[error(transparent)]
     Dataset(#[from] DatasetError),
+    /// A video file could not be decoded.
+    #[error(transparent)]
+    Video(#[from] VideoError),
+    /// The reader panicked (a bug in a decoder); the frame is skipped.
+    #[error("reading frame {position} crashed the decoder")]
+    Panicked {
+        /// The position being read.
+        position: usize,
+    },
     /// A position past the end of the timeline was asked for.
     #[error("frame {position} is past the end of the source ({count} frames)")]
     OutOfRange {
@@ -79,4 +117,16 @@ pub trait FrameSource: Send {
 
     /// Reads the frame at timeline `position`.
     fn read(&mut self, position: usize) -> Result<Frame, SourceError>;
+
+    /// Another reader of the same frames, for a parallel decode thread; `None` when the
+    /// source cannot be read in parallel.
+    fn split_reader(&self) -> Option<Box<dyn FrameSource>> {
+        None
+    }
+
+    /// Whether reading in order is much cheaper than jumping (video: frames depend on
+    /// earlier ones), so read-ahead should not read backwards.
+    fn sequential(&self) -> bool {
+        false
+    }
 }

@@ -12,15 +12,16 @@ use super::panels::central_panels;
 use super::playback::Playback;
 use super::pose_panel::pose_section;
 use super::settings::{STORAGE_KEY, ViewerSettings};
+use super::sources_ui::SourcesUi;
 use super::stats::PipelineStats;
 use super::textures::PanelTextures;
-use super::timeline::{TimelineRequest, timeline};
+use super::timeline::{TimelineRequest, next_speed, timeline};
 use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelStatus};
 use crate::pipeline::{
     FrameResult, Pipeline, PipelineEvent, PoseBackend, SourceSpec, WorkerOptions,
 };
-use crate::source::SourceInfo;
+use crate::source::{SourceInfo, own_pose_from_prediction};
 
 /// How many past problem messages the side panel keeps.
 const MESSAGE_LOG: usize = 50;
@@ -32,6 +33,8 @@ pub struct LaunchOptions {
     pub source: SourceSpec,
     /// Timeline position to show first.
     pub start_position: usize,
+    /// A dataset root to show in the browser at start.
+    pub browse: Option<std::path::PathBuf>,
     /// Models, execution provider and masking backend.
     pub worker: WorkerOptions,
     /// A pose backend that overrides the saved choice (`--pose-backend`).
@@ -61,6 +64,7 @@ pub struct ViewerApp {
     models: Vec<(ModelKind, ModelStatus)>,
     hands: Option<ModelStatus<HandsInfo>>,
     start_position: usize,
+    sources: SourcesUi,
 }
 
 impl ViewerApp {
@@ -79,6 +83,8 @@ impl ViewerApp {
             launch.worker,
             std::sync::Arc::new(move || ctx.request_repaint()),
         )?;
+        pipeline.set_cache_budget(settings.sources.cache_bytes());
+        let sources = SourcesUi::new(&launch.source, launch.browse);
         pipeline.open(launch.source);
         Ok(Self {
             pipeline,
@@ -93,6 +99,7 @@ impl ViewerApp {
             models: Vec::new(),
             hands: None,
             start_position: launch.start_position,
+            sources,
         })
     }
 
@@ -128,6 +135,24 @@ impl ViewerApp {
         self.messages.push_back(message);
     }
 
+    /// Hands a live frame's predicted pose to the recorder, which ignores it unless a
+    /// recording is running.
+    fn record_live_pose(&self, result: &FrameResult) {
+        if !self.source.as_ref().is_some_and(|info| info.live) {
+            return;
+        }
+        if let Some(pose) = &result.processed.pose {
+            let pose_file = own_pose_from_prediction(
+                &pose.prediction,
+                pose.frame_size,
+                result.frame.rgb.dimensions(),
+            );
+            let masked = result.settings.mask.range.is_some();
+            self.pipeline
+                .record_pose(result.frame.number, pose_file, masked);
+        }
+    }
+
     fn poll_pipeline(&mut self, ctx: &egui::Context) {
         for event in self.pipeline.events() {
             match event {
@@ -149,9 +174,15 @@ impl ViewerApp {
                 PipelineEvent::Models(models) => self.models = models,
                 PipelineEvent::Hands(status) => self.hands = Some(status),
                 PipelineEvent::FrameFailed { message, .. } => self.log(message),
+                event @ (PipelineEvent::Camera(_) | PipelineEvent::Recording(_)) => {
+                    if let Some(message) = self.sources.on_event(event) {
+                        self.log(message);
+                    }
+                }
             }
         }
         if let Some(result) = self.pipeline.try_result() {
+            self.record_live_pose(&result);
             self.stats.record_result(&result, Instant::now());
             self.textures.update(ctx, &result);
             self.result = Some(result);
@@ -163,6 +194,7 @@ impl ViewerApp {
             return;
         }
         let second = self.playback.fps().round() as i64;
+        let mut speed = self.settings.playback_speed;
         let requests: Vec<TimelineRequest> = ctx.input(|input| {
             let step = if input.modifiers.shift { second } else { 1 };
             let mut requests = Vec::new();
@@ -181,8 +213,20 @@ impl ViewerApp {
             if input.key_pressed(Key::End) {
                 requests.push(TimelineRequest::Seek(usize::MAX));
             }
+            if input.key_pressed(Key::Minus) || input.key_pressed(Key::OpenBracket) {
+                requests.push(TimelineRequest::SpeedChanged);
+                speed = next_speed(speed, false);
+            }
+            if input.key_pressed(Key::Plus)
+                || input.key_pressed(Key::Equals)
+                || input.key_pressed(Key::CloseBracket)
+            {
+                requests.push(TimelineRequest::SpeedChanged);
+                speed = next_speed(speed, true);
+            }
             requests
         });
+        self.settings.playback_speed = speed;
         self.apply_timeline(requests);
     }
 
@@ -206,6 +250,12 @@ impl ViewerApp {
         egui::Panel::top("top-bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.menu_button("File", |ui| {
+                    if self
+                        .sources
+                        .file_menu(ui, &self.pipeline, &mut self.settings.sources)
+                    {
+                        self.status = Status::Opening;
+                    }
                     if ui.button("Open take folder…").clicked() {
                         ui.close();
                         if let Some(path) = rfd::FileDialog::new()
@@ -297,6 +347,9 @@ impl ViewerApp {
                         messages.extend(result.problems.iter().cloned());
                     }
                     source_details(ui, self.source.as_ref(), &messages);
+                    ui.separator();
+                    self.sources
+                        .cache_section(ui, &self.pipeline, &mut self.settings.sources);
                 });
             });
     }
@@ -304,6 +357,15 @@ impl ViewerApp {
     fn bottom_bar(&mut self, ui: &mut Ui) {
         egui::Panel::bottom("timeline").show(ui, |ui| {
             ui.add_space(4.0);
+            if let Some(info) = self.source.as_ref().filter(|info| info.live) {
+                if self
+                    .sources
+                    .live_bar(ui, &self.pipeline, &self.settings.sources, info)
+                {
+                    self.status = Status::Opening;
+                }
+                return;
+            }
             let labels = self
                 .source
                 .as_ref()
@@ -343,6 +405,19 @@ impl eframe::App for ViewerApp {
         self.stats.record_ui_frame(now);
         self.poll_pipeline(&ctx);
         self.handle_keys(&ctx);
+        let outcome = self.sources.ui(
+            &ctx,
+            &self.pipeline,
+            &mut self.settings.sources,
+            self.source.as_ref(),
+        );
+        if outcome.opening {
+            self.status = Status::Opening;
+        }
+        outcome
+            .messages
+            .into_iter()
+            .for_each(|message| self.log(message));
         if self.playback.advance(
             now,
             self.settings.playback_speed,

@@ -3,6 +3,8 @@
 
 mod action_panel;
 mod app;
+mod browser;
+mod camera_panel;
 mod controls;
 mod image_panel;
 mod models_panel;
@@ -14,6 +16,7 @@ mod pose_panel;
 mod range_slider;
 mod settings;
 mod skeleton_view;
+mod sources_ui;
 mod stats;
 mod textures;
 mod timeline;
@@ -22,6 +25,7 @@ pub use app::{LaunchOptions, ViewerApp};
 pub use playback::Playback;
 pub use settings::ViewerSettings;
 pub use skeleton_view::OrbitCamera;
+pub use sources_ui::SourceSettings;
 pub use stats::{PipelineStats, Summary, summarize};
 
 /// Opens the viewer window and runs it until it is closed.

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::skeleton_view::OrbitCamera;
+use super::sources_ui::SourceSettings;
 use crate::mask::{DepthRange, DepthUnit, RangePreset};
 use crate::pipeline::{
     ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, PoseBackend, ProcessSettings,
@@ -49,6 +50,8 @@ pub struct ViewerSettings {
     pub pose_backend: PoseBackend,
     /// How MediaPipe's hands are labelled and placed.
     pub hands: HandsSettings,
+    /// Cache size, camera, intrinsics, recordings folder, dataset root.
+    pub sources: SourceSettings,
 }
 
 impl Default for ViewerSettings {
@@ -70,6 +73,7 @@ impl Default for ViewerSettings {
             camera_3d: OrbitCamera::default(),
             pose_backend: PoseBackend::default(),
             hands: HandsSettings::default(),
+            sources: SourceSettings::default(),
         }
     }
 }

@@ -6,6 +6,19 @@ use super::palette::action_color;
 use super::playback::Playback;
 use crate::dataset::classes::action_name;
 
+/// The playback speeds offered, slowest first.
+pub const SPEEDS: [f32; 6] = [0.1, 0.25, 0.5, 1.0, 2.0, 4.0];
+
+/// The offered speed one step faster (or slower) than `speed`; the ends stay put.
+pub fn next_speed(speed: f32, faster: bool) -> f32 {
+    let next = if faster {
+        SPEEDS.iter().copied().find(|&choice| choice > speed)
+    } else {
+        SPEEDS.iter().rev().copied().find(|&choice| choice < speed)
+    };
+    next.unwrap_or(speed)
+}
+
 /// What the user asked the timeline to do.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum TimelineRequest {
@@ -78,7 +91,7 @@ pub fn timeline(
             .width(60.0)
             .selected_text(format!("{speed}x"))
             .show_ui(ui, |ui| {
-                for choice in [0.1, 0.25, 0.5, 1.0, 2.0, 4.0] {
+                for choice in SPEEDS {
                     if ui
                         .selectable_value(speed, choice, format!("{choice}x"))
                         .changed()
@@ -86,7 +99,9 @@ pub fn timeline(
                         requests.push(TimelineRequest::SpeedChanged);
                     }
                 }
-            });
+            })
+            .response
+            .on_hover_text("playback speed (- slower, + faster)");
         ui.checkbox(looping, "loop");
     });
     if let Some(position) = scrub_bar(ui, playback, action_labels) {
@@ -150,4 +165,20 @@ fn scrub_bar(ui: &mut Ui, playback: &Playback, action_labels: &[Option<u32>]) ->
     (response.clicked() || response.dragged())
         .then(|| pointer.map(|p| position_at(p.x)))
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speed_keys_step_through_the_offered_speeds_and_stop_at_the_ends() {
+        assert_eq!(next_speed(1.0, true), 2.0);
+        assert_eq!(next_speed(1.0, false), 0.5);
+        assert_eq!(next_speed(4.0, true), 4.0);
+        assert_eq!(next_speed(0.1, false), 0.1);
+        // A speed between the offered ones (from an edited settings file) snaps onward.
+        assert_eq!(next_speed(0.7, true), 1.0);
+        assert_eq!(next_speed(0.7, false), 0.5);
+    }
 }

@@ -32,3 +32,35 @@ pub fn fixture_models(root: &Path) -> PathBuf {
     }
     folder
 }
+
+/// A viewer pipeline without models (a models folder that does not exist): frames flow
+/// through unmasked.
+pub fn pipeline_without_models() -> sharp_viewer::pipeline::Pipeline {
+    use sharp_viewer::infer::{InferOptions, ModelPaths};
+    use sharp_viewer::mask::{DepthUnit, MaskPreference};
+    use sharp_viewer::pipeline::{
+        ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, Pipeline, PoseBackend,
+        ProcessSettings, WorkerOptions,
+    };
+    let models = std::env::temp_dir().join("sharp-viewer-no-models");
+    Pipeline::spawn(
+        ProcessSettings {
+            mask: MaskSettings {
+                depth: DepthUnit::Millimetres,
+                range: None,
+            },
+            estimate_depth: false,
+            action_input: ActionInput::PredictedPoses,
+            action_window_seconds: ACTION_WINDOW_SECONDS,
+            pose_backend: PoseBackend::Sharp,
+            hands: HandsSettings::default(),
+        },
+        WorkerOptions {
+            models: ModelPaths::in_folder(&models),
+            infer: InferOptions::default(),
+            mask: MaskPreference::Cpu,
+        },
+        std::sync::Arc::new(|| {}),
+    )
+    .expect("pipeline")
+}

@@ -1,0 +1,236 @@
+//! The H2O dataset browser: a window listing the subjects, scenes and takes under a
+//! dataset root with their frame counts, split membership and problems. Clicking a take
+//! opens it. Scanning runs on a background thread.
+
+use std::path::{Path, PathBuf};
+
+use crossbeam_channel::Receiver;
+use egui::{Color32, RichText, Ui};
+
+use crate::source::{CatalogTake, DatasetCatalog, TakeHealth};
+
+/// What the user asked the browser for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BrowserAction {
+    /// Open this take folder.
+    OpenTake(PathBuf),
+    /// This folder was chosen as the dataset root (remember it).
+    RootChosen(PathBuf),
+}
+
+/// The browser window's state.
+#[derive(Default)]
+pub struct DatasetBrowser {
+    /// Whether the window is shown.
+    pub open: bool,
+    root: Option<PathBuf>,
+    scanning: Option<Receiver<Result<DatasetCatalog, String>>>,
+    catalog: Option<DatasetCatalog>,
+    error: Option<String>,
+    filter: String,
+}
+
+impl DatasetBrowser {
+    /// Starts scanning `root` and shows the window; `ctx` is repainted when done.
+    pub fn load(&mut self, root: PathBuf, ctx: &egui::Context) {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let scan_root = root.clone();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("sharp-catalog".into())
+            .spawn(move || {
+                let result = DatasetCatalog::scan(&scan_root).map_err(|error| error.to_string());
+                let _ = tx.send(result);
+                ctx.request_repaint();
+            });
+        self.open = true;
+        self.root = Some(root);
+        self.catalog = None;
+        match spawned {
+            Ok(_) => {
+                self.scanning = Some(rx);
+                self.error = None;
+            }
+            Err(error) => self.error = Some(format!("cannot start scanning: {error}")),
+        }
+    }
+
+    /// The dataset root shown, if any.
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
+    }
+
+    /// Shows the window when open; `current` is the name of the open take.
+    pub fn show(&mut self, ctx: &egui::Context, current: Option<&str>) -> Option<BrowserAction> {
+        self.poll();
+        let mut action = None;
+        let mut open = self.open;
+        egui::Window::new("H2O dataset")
+            .open(&mut open)
+            .default_size([480.0, 560.0])
+            .resizable(true)
+            .show(ctx, |ui| action = self.contents(ui, current));
+        self.open = open;
+        action
+    }
+
+    fn poll(&mut self) {
+        let Some(rx) = &self.scanning else { return };
+        if let Ok(result) = rx.try_recv() {
+            self.scanning = None;
+            match result {
+                Ok(catalog) => self.catalog = Some(catalog),
+                Err(message) => self.error = Some(message),
+            }
+        }
+    }
+
+    fn contents(&mut self, ui: &mut Ui, current: Option<&str>) -> Option<BrowserAction> {
+        let mut action = None;
+        ui.horizontal(|ui| {
+            if ui.button("Choose root…").clicked()
+                && let Some(path) = rfd::FileDialog::new()
+                    .set_title("Open an H2O dataset root")
+                    .pick_folder()
+            {
+                action = Some(BrowserAction::RootChosen(path));
+            }
+            match &self.root {
+                Some(root) => ui.monospace(root.display().to_string()),
+                None => ui.weak("no dataset root; choose one or drop a folder here"),
+            };
+        });
+        if self.scanning.is_some() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("scanning…");
+            });
+        }
+        if let Some(error) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        let Some(catalog) = &self.catalog else {
+            return action;
+        };
+        summary(ui, catalog);
+        ui.horizontal(|ui| {
+            ui.label("filter:");
+            ui.text_edit_singleline(&mut self.filter)
+                .on_hover_text("part of subject/scene/take, e.g. `k2` or `subject3/o1`");
+        });
+        ui.separator();
+        let filter = self.filter.trim().to_lowercase();
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for subject in &catalog.subjects {
+                    let takes_shown = |scene: &crate::source::SceneEntry| {
+                        scene
+                            .takes
+                            .iter()
+                            .filter(|take| take.relative.to_lowercase().contains(&filter))
+                            .count()
+                    };
+                    let count: usize = subject.scenes.iter().map(takes_shown).sum();
+                    if count == 0 {
+                        continue;
+                    }
+                    egui::CollapsingHeader::new(format!("{} ({count} takes)", subject.name))
+                        .id_salt(("subject", &subject.name))
+                        .default_open(true)
+                        .show(ui, |ui| {
+                            for scene in &subject.scenes {
+                                let shown = takes_shown(scene);
+                                if shown == 0 {
+                                    continue;
+                                }
+                                egui::CollapsingHeader::new(format!("{} ({shown})", scene.name))
+                                    .id_salt(("scene", &subject.name, &scene.name))
+                                    .default_open(true)
+                                    .show(ui, |ui| {
+                                        for take in &scene.takes {
+                                            if !take.relative.to_lowercase().contains(&filter) {
+                                                continue;
+                                            }
+                                            if let Some(path) = take_row(ui, take, current) {
+                                                action = Some(BrowserAction::OpenTake(path));
+                                            }
+                                        }
+                                    });
+                            }
+                        });
+                }
+            });
+        action
+    }
+}
+
+fn summary(ui: &mut Ui, catalog: &DatasetCatalog) {
+    let total = catalog.takes().count();
+    let broken = catalog
+        .takes()
+        .filter(|take| matches!(take.health, TakeHealth::Broken(_)))
+        .count();
+    ui.horizontal_wrapped(|ui| {
+        if catalog.synthetic {
+            ui.label(
+                RichText::new(" SYNTHETIC SAMPLE ")
+                    .color(Color32::BLACK)
+                    .background_color(Color32::from_rgb(250, 200, 60)),
+            );
+        }
+        ui.label(format!("{total} takes"));
+        if broken > 0 {
+            ui.colored_label(ui.visuals().warn_fg_color, format!("{broken} broken"));
+        }
+        if catalog.split_files.is_empty() {
+            ui.weak("· no split files at the root");
+        } else {
+            ui.weak(format!("· splits: {}", catalog.split_files.join(", ")));
+        }
+    });
+    if !catalog.problems.is_empty() {
+        egui::CollapsingHeader::new(
+            RichText::new(format!("{} split file problem(s)", catalog.problems.len()))
+                .color(ui.visuals().warn_fg_color),
+        )
+        .id_salt("split-problems")
+        .show(ui, |ui| {
+            for problem in &catalog.problems {
+                ui.label(RichText::new(problem).small());
+            }
+        });
+    }
+}
+
+/// One take: name, frames, splits, health. Returns the path when clicked.
+fn take_row(ui: &mut Ui, take: &CatalogTake, current: Option<&str>) -> Option<PathBuf> {
+    let mut clicked = None;
+    ui.horizontal(|ui| {
+        let (icon, colour, hover) = match &take.health {
+            TakeHealth::Complete => ("✔", Color32::from_rgb(110, 190, 110), String::new()),
+            TakeHealth::Incomplete(notes) => ("⚠", ui.visuals().warn_fg_color, notes.join("\n")),
+            TakeHealth::Broken(reason) => ("✖", ui.visuals().error_fg_color, reason.clone()),
+        };
+        let icon = ui.colored_label(colour, icon);
+        if !hover.is_empty() {
+            icon.on_hover_text(&hover);
+        }
+        let broken = matches!(take.health, TakeHealth::Broken(_));
+        let is_current = current == Some(take.relative.as_str());
+        let label = RichText::new(format!("take {}", take.name)).strong();
+        let response = ui
+            .add_enabled(!broken, egui::Button::selectable(is_current, label))
+            .on_hover_text(take.path.display().to_string());
+        if response.clicked() {
+            clicked = Some(take.path.clone());
+        }
+        if broken {
+            ui.colored_label(ui.visuals().error_fg_color, &hover);
+        } else {
+            ui.weak(format!("{} frames", take.frames));
+            ui.label(RichText::new(take.split_summary()).small());
+        }
+    });
+    clicked
+}
