@@ -516,6 +516,7 @@ def to_fp16(src: Path, dst: Path) -> str:
         blocked = FP16_EXTRA_BLOCKED + extra
         half = convert_float_to_float16(onnx.load(str(src)), keep_io_types=True, disable_shape_infer=False,
                                         op_block_list=list(DEFAULT_OP_BLOCK_LIST) + blocked)
+        drop_repeated_nodes(half.graph)
         toposort(half.graph)   # the converter appends its input casts at the end of the node list
         onnx.checker.check_model(half)
         onnx.save(half, str(dst))
@@ -524,6 +525,30 @@ def to_fp16(src: Path, dst: Path) -> str:
         print(f"  onnxruntime crashed on the fp16 graph with {blocked} in float32; retrying")
     dst.unlink()
     raise ExportError(f"could not produce an fp16 model from {src} that onnxruntime {ort.__version__} can load")
+
+
+def drop_repeated_nodes(graph: onnx.GraphProto) -> None:
+    """Remove exact repeats of a node (same op, inputs, attributes and outputs).
+
+    onnxruntime's float16 converter (seen with 1.30) can insert the same float32 cast twice
+    when one value feeds two blocked nodes, which breaks SSA form; the repeat computes
+    nothing new. A different node reusing an output name is still an error.
+    """
+    producers: dict[str, onnx.NodeProto] = {}
+    kept = []
+    for node in graph.node:
+        earlier = [producers[o] for o in node.output if o in producers]
+        if earlier:
+            first = earlier[0]
+            same = (first.op_type == node.op_type and list(first.input) == list(node.input)
+                    and list(first.output) == list(node.output) and list(first.attribute) == list(node.attribute))
+            if not same:
+                raise ExportError(f"two different nodes write {node.output[0]} in the fp16 graph")
+            continue
+        producers.update({o: node for o in node.output})
+        kept.append(node)
+    del graph.node[:]
+    graph.node.extend(kept)
 
 
 def toposort(graph: onnx.GraphProto) -> None:

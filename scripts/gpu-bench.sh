@@ -5,7 +5,8 @@
 #   2. renders the synthetic 1280x720 sample take;
 #   3. times `sharp-viewer bench` on it (fp32 / fp16, depth one frame ahead or not), the
 #      mask kernel on the real adapter (`bench-mask`), and the PyTorch eager reference
-#      (models/bench_pytorch.py), and the joint difference fp16 costs against fp32.
+#      (models/bench_pytorch.py), and the joint difference fp16 costs against fp32
+#      (`--save-joints` / `--reference-joints`).
 # Everything lands in $OUT as JSON / text. Needs: a `--features cuda` release build (BIN),
 # the CUDA build of ONNX Runtime (ORT_DYLIB_PATH) with its CUDA libraries on
 # LD_LIBRARY_PATH, a Vulkan driver, and Python with torch, torchvision, transformers,
@@ -22,6 +23,20 @@ PYTHON="${PYTHON:-python3}"
 mkdir -p "$WORK" "$OUT"
 
 step() { printf '\n== %s\n' "$*" | tee -a "$OUT/log.txt"; }
+
+# One line per report: throughput, end-to-end p50 / p99, and the fp16 joint difference.
+summarise() {
+    "$PYTHON" - "$1" <<'PY' | tee -a "$OUT/log.txt"
+import json, sys
+r = json.load(open(sys.argv[1]))
+total = r.get("total") or r.get("end_to_end")
+line = f"{r['throughput_fps']:.1f} frames/s; end to end p50 {total['median_ms']:.2f} ms, p99 {total['p99_ms']:.2f} ms"
+d = r.get("joint_difference")
+if d:
+    line += f"; joints vs fp32: mean {d['mean_mm']} mm, max {d['max_mm']} mm over {d['frames']} frames, {d['non_finite']} non-finite joints"
+print(line)
+PY
+}
 
 models="$WORK/models"
 if [ ! -f "$models/depth_fp16.onnx" ] || [ ! -f "$models/action_fp16.onnx" ]; then
@@ -47,18 +62,20 @@ for precision in fp32 fp16; do
         step "bench $precision $mode"
         extra=()
         [ "$mode" = ahead ] && extra+=(--ahead)
+        if [ "$precision" = fp32 ]; then
+            extra+=(--save-joints "$OUT/joints-fp32-$mode.json")
+        else
+            extra+=(--reference-joints "$OUT/joints-fp32-$mode.json")
+        fi
         "$BIN" bench "$take" --models "$models" --precision "$precision" --provider cuda \
             --mask-backend gpu --mask pseudo --frames "$FRAMES" --warmup "$WARMUP" --preload \
-            --save-joints "$OUT/joints-$precision.json" "${extra[@]}" --json \
+            "${extra[@]}" --json \
             > "$OUT/bench-$precision-$mode.json"
-        "$PYTHON" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(f"{r[\"throughput_fps\"]:.1f} frames/s; end to end p50 {r[\"total\"][\"median_ms\"]:.2f} ms p99 {r[\"total\"][\"p99_ms\"]:.2f} ms")' "$OUT/bench-$precision-$mode.json" | tee -a "$OUT/log.txt"
+        summarise "$OUT/bench-$precision-$mode.json"
     done
 done
-
-step "fp16 joint error against fp32 (same frames, same masks' settings)"
-"$BIN" compare-joints "$OUT/joints-fp32.json" "$OUT/joints-fp16.json" | tee "$OUT/fp16-error.txt"
 
 step "PyTorch eager reference"
 "$PYTHON" models/bench_pytorch.py "$take" --device cuda --frames 300 --warmup 30 \
     --json "$OUT/pytorch.json" > /dev/null
-"$PYTHON" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(f"{r[\"throughput_fps\"]:.1f} frames/s; end to end p50 {r[\"end_to_end\"][\"median_ms\"]:.2f} ms p99 {r[\"end_to_end\"][\"p99_ms\"]:.2f} ms")' "$OUT/pytorch.json" | tee -a "$OUT/log.txt"
+summarise "$OUT/pytorch.json"

@@ -1,14 +1,19 @@
 //! SHARP Viewer: real-time egocentric 3D hand pose and action recognition.
 //!
-//! A frame travels through the modules in this order:
-//! [`source`] (H2O take, later webcam and video) -> range masking ([`mask`]) -> the
-//! viewer ([`ui`]). [`pipeline`] owns the threads and channels that carry frames between
-//! those stages; [`dataset`] reads the H2O layout from disk; [`sample`] renders a
-//! synthetic take in that layout; [`geometry`] holds the camera model and the hand
-//! skeleton every stage shares; [`viz`] draws colour maps and overlays headlessly;
-//! [`cli`] is the command line; [`batch`] runs tools over a whole dataset; [`bench`] times the whole pipeline; [`eval`] scores poses and actions as SHARP does; [`infer`] runs the three SHARP networks (pseudo-depth, 3D
-//! hand pose, action) through ONNX Runtime.
+//! A frame travels through the modules in this order: [`source`] (H2O take, webcam,
+//! video file) -> [`infer`] pseudo-depth -> range masking ([`mask`]) -> [`infer`] 3D hand
+//! pose (SHARP's network or MediaPipe Hands) -> [`infer`] action -> the viewer ([`ui`]).
+//! [`pipeline`] owns the threads and channels that carry frames between those stages and
+//! the per-frame chain itself ([`pipeline::FrameProcessor`]).
+//!
+//! Around it: [`dataset`] reads the H2O layout from disk; [`sample`] renders a synthetic
+//! take in that layout; [`geometry`] holds the camera model and the hand skeleton every
+//! stage shares; [`viz`] draws colour maps headlessly; [`batch`] runs the chain over a
+//! whole dataset; [`eval`] scores poses and actions as SHARP does; [`bench`] times the
+//! whole pipeline; [`atomic_file`] writes every user-visible file atomically; [`cli`] is
+//! the command line.
 
+pub mod atomic_file;
 pub mod batch;
 pub mod bench;
 pub mod cli;

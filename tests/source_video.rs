@@ -2,6 +2,7 @@
 //! in Matroska and MP4; FFmpeg's built-in encoder, so no external codec library): frame
 //! count and rate, sequential and random access with the right pixels, read-ahead
 //! through the scrubber, and clean errors for files that are not video.
+#![cfg(feature = "video")]
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::atomic::write_atomic;
+use crate::atomic_file::write_atomic;
 use crate::dataset::{DatasetError, Split, Splits, Take, discover_takes};
 use crate::source::TakeSource;
 

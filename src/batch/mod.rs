@@ -2,10 +2,9 @@
 //! that are skipped when present and written atomically, so an interrupted or sharded run
 //! can simply be started again.
 
-mod atomic;
 mod jobs;
 mod shard;
 
-pub use atomic::{temporary_path, write_atomic};
+pub use crate::atomic_file::{temporary_path, write_atomic};
 pub use jobs::{BatchError, BatchSummary, FrameJob, list_frames, relative_name, run_jobs};
 pub use shard::Shard;

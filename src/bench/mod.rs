@@ -14,13 +14,67 @@ use crate::infer::ModelStatus;
 use crate::pipeline::{FrameProcessor, ProcessSettings, Stage};
 use crate::source::{FrameSource, SourceError};
 
-/// How long to run.
+/// How long to run, and how.
 #[derive(Clone, Copy, Debug)]
 pub struct BenchOptions {
     /// Timed frames (the take is looped when shorter).
     pub frames: usize,
     /// Untimed frames first (allocations, GPU kernels, caches).
     pub warmup: usize,
+    /// Decode the whole take before timing, so the figures are for processing alone (a
+    /// live source decodes on its own thread); otherwise reading is timed too.
+    pub preload: bool,
+    /// Run the depth network on the next frame beside this frame's pose network
+    /// ([`FrameProcessor::process_ahead`]).
+    pub ahead: bool,
+}
+
+/// The predicted 3D joints of every timed frame (42 per frame, mm; `None` where the pose
+/// network did not run), to compare two runs (fp32 against fp16).
+pub type JointsLog = Vec<Option<Vec<[f32; 3]>>>;
+
+/// How far one run's joints are from another's on the same frames.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct JointDifference {
+    /// Frames both runs predicted.
+    pub frames: usize,
+    /// Mean joint distance over those frames and all 42 joints, mm.
+    pub mean_mm: f64,
+    /// Largest single joint distance, mm.
+    pub max_mm: f64,
+    /// Joints left out because either run's value is not finite (an fp16 overflow).
+    pub non_finite: usize,
+}
+
+impl JointDifference {
+    /// Compares `run` with `reference`, frame by frame; `None` when no frame has both.
+    pub fn between(run: &JointsLog, reference: &JointsLog) -> Option<Self> {
+        let (mut frames, mut sum, mut count, mut max, mut non_finite) = (0, 0.0, 0usize, 0.0f64, 0);
+        for (a, b) in run.iter().zip(reference) {
+            let (Some(a), Some(b)) = (a, b) else { continue };
+            frames += 1;
+            for (p, q) in a.iter().zip(b) {
+                let d = f64::from(glam::Vec3::from(*p).distance(glam::Vec3::from(*q)));
+                if !d.is_finite() {
+                    non_finite += 1;
+                    continue;
+                }
+                sum += d;
+                count += 1;
+                max = max.max(d);
+            }
+        }
+        (frames > 0).then(|| Self {
+            frames,
+            mean_mm: if count > 0 {
+                sum / count as f64
+            } else {
+                f64::NAN
+            },
+            max_mm: max,
+            non_finite,
+        })
+    }
 }
 
 /// One model as the bench found it.
@@ -71,12 +125,20 @@ pub struct BenchReport {
     pub stages: Vec<StageReport>,
     /// Problems the pipeline reported, with how many frames had each.
     pub problems: BTreeMap<String, usize>,
+    /// Whether frames were decoded before timing (then `read` is not a timed stage).
+    pub preloaded: bool,
+    /// Whether the depth network ran one frame ahead, beside the pose network.
+    pub depth_ahead: bool,
+    /// The timed frames' predicted joints.
+    #[serde(skip)]
+    pub joints: JointsLog,
 }
 
 /// Stages in pipeline order.
-const STAGES: [Stage; 5] = [
+const STAGES: [Stage; 6] = [
     Stage::Read,
     Stage::Depth,
+    Stage::DepthAhead,
     Stage::Mask,
     Stage::Pose,
     Stage::Action,
@@ -102,6 +164,14 @@ pub fn run_bench(
     let mut per_stage: BTreeMap<usize, Vec<Duration>> = BTreeMap::new();
     let mut totals = Vec::with_capacity(options.frames);
     let mut problems = BTreeMap::new();
+    let mut joints = Vec::with_capacity(options.frames);
+    let preloaded = if options.preload {
+        (0..count)
+            .map(|position| source.read(position))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        Vec::new()
+    };
     let mut timed_started = Instant::now();
     for index in 0..options.warmup + options.frames {
         if index == options.warmup {
@@ -113,13 +183,22 @@ pub fn run_bench(
             processor.start_source(fps);
         }
         let started = Instant::now();
-        let frame = source.read(position)?;
-        let processed = processor.process(&frame, settings);
+        let read;
+        let frame = match preloaded.get(position) {
+            Some(frame) => frame,
+            None => {
+                read = source.read(position)?;
+                &read
+            }
+        };
+        // The last frame of a loop has no next one (the loop restarts the cache).
+        let next = preloaded.get(position + 1).filter(|_| options.ahead);
+        let processed = processor.process_ahead(frame, next, settings);
         let total = started.elapsed();
         if index >= options.warmup {
             totals.push(total);
-            let read = std::iter::once((Stage::Read, frame.read_time));
-            for (stage, time) in read.chain(processed.timings.iter().copied()) {
+            let read = (!options.preload).then_some((Stage::Read, frame.read_time));
+            for (stage, time) in read.into_iter().chain(processed.timings.iter().copied()) {
                 if let Some(slot) = STAGES.iter().position(|known| *known == stage) {
                     per_stage.entry(slot).or_default().push(time);
                 }
@@ -127,6 +206,13 @@ pub fn run_bench(
             for problem in processed.problems {
                 *problems.entry(problem).or_insert(0) += 1;
             }
+            joints.push(processed.pose.map(|pose| {
+                pose.prediction
+                    .joints_mm
+                    .iter()
+                    .map(|joint| joint.to_array())
+                    .collect()
+            }));
         }
         on_frame(index);
     }
@@ -154,6 +240,9 @@ pub fn run_bench(
             })
             .collect(),
         problems,
+        preloaded: options.preload,
+        depth_ahead: options.ahead,
+        joints,
     })
 }
 

@@ -1,18 +1,31 @@
 //! `sharp-viewer bench PATH`: throughput and per-stage latency of the whole pipeline on a
 //! take, as a table or as JSON.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 
 use super::{EngineArgs, MaskArgs};
-use crate::bench::{BenchOptions, BenchReport, LatencyStats, run_bench};
+use crate::batch::write_atomic;
+use crate::bench::{
+    BenchOptions, BenchReport, JointDifference, JointsLog, LatencyStats, run_bench,
+};
 use crate::dataset::discover_takes;
 use crate::infer::ModelSet;
 use crate::mask::MaskEngine;
 use crate::pipeline::{ActionInput, FrameProcessor, PoseBackend};
 use crate::source::TakeSource;
+
+/// What to print and write besides the figures.
+pub struct Output {
+    /// JSON instead of a table.
+    pub json: bool,
+    /// Where to write the predicted joints.
+    pub save_joints: Option<PathBuf>,
+    /// An earlier run's joints to compare with.
+    pub reference_joints: Option<PathBuf>,
+}
 
 /// Runs the bench on the first take under `path` and prints the report.
 pub fn run(
@@ -20,8 +33,13 @@ pub fn run(
     engine: &EngineArgs,
     mask: &MaskArgs,
     options: BenchOptions,
-    json: bool,
+    output: Output,
 ) -> anyhow::Result<ExitCode> {
+    let reference = output
+        .reference_joints
+        .as_deref()
+        .map(read_joints)
+        .transpose()?;
     let take = discover_takes(path)?
         .into_iter()
         .next()
@@ -42,9 +60,19 @@ pub fn run(
     })
     .with_context(|| format!("{}: reading frames failed", take.display()))?;
     bar.finish_and_clear();
-    if json {
+    if let Some(file) = &output.save_joints {
+        write_atomic(file, &serde_json::to_vec(&report.joints)?)
+            .with_context(|| format!("{}: cannot write the joints", file.display()))?;
+    }
+    let difference = reference
+        .as_ref()
+        .map(|reference| JointDifference::between(&report.joints, reference));
+    if output.json {
         let mut value = serde_json::to_value(&report)?;
         if let Some(object) = value.as_object_mut() {
+            if let Some(difference) = difference {
+                object.insert("joint_difference".into(), serde_json::to_value(difference)?);
+            }
             object.insert("mask".into(), mask.describe().into());
             object.insert(
                 "provider_request".into(),
@@ -54,8 +82,27 @@ pub fn run(
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         print_table(&report, &mask.describe());
+        match difference {
+            Some(Some(d)) => println!(
+                "joints against the reference run: mean {:.3} mm, max {:.3} mm over {} frames",
+                d.mean_mm, d.max_mm, d.frames
+            ),
+            Some(None) => println!("joints against the reference run: no frame in common"),
+            None => {}
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// An earlier run's `--save-joints` file.
+fn read_joints(path: &Path) -> anyhow::Result<JointsLog> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    serde_json::from_slice(&bytes).with_context(|| {
+        format!(
+            "{}: not a joints file written by `bench --save-joints`",
+            path.display()
+        )
+    })
 }
 
 fn print_table(report: &BenchReport, mask: &str) {

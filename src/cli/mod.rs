@@ -256,6 +256,20 @@ pub enum Command {
         /// Print the report as JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Decode the take before timing: figures for processing alone, as in the viewer,
+        /// where frames are decoded on the source thread.
+        #[arg(long)]
+        preload: bool,
+        /// Run the depth network one frame ahead, beside the pose network.
+        #[arg(long, requires = "preload")]
+        ahead: bool,
+        /// Write the timed frames' predicted joints to this JSON file.
+        #[arg(long, value_name = "FILE")]
+        save_joints: Option<PathBuf>,
+        /// Report how far the predicted joints are from those of an earlier run's
+        /// `--save-joints` file (same take and frame count; e.g. fp16 against fp32).
+        #[arg(long, value_name = "FILE")]
+        reference_joints: Option<PathBuf>,
         /// Models and execution.
         #[command(flatten)]
         engine: EngineArgs,
@@ -357,9 +371,28 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             frames,
             warmup,
             json,
+            preload,
+            ahead,
+            save_joints,
+            reference_joints,
             engine,
             mask,
-        }) => bench::run(&path, &engine, &mask, BenchOptions { frames, warmup }, json),
+        }) => bench::run(
+            &path,
+            &engine,
+            &mask,
+            BenchOptions {
+                frames,
+                warmup,
+                preload,
+                ahead,
+            },
+            bench::Output {
+                json,
+                save_joints,
+                reference_joints,
+            },
+        ),
         Some(Command::Depth { batch, engine }) => depth::run(&batch, &engine),
         Some(Command::Poses {
             batch,

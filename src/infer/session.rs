@@ -138,12 +138,12 @@ impl LoadedModel {
 /// An I/O binding with its input tensor and one output tensor per contract output.
 type BoundBuffers = (IoBinding, Tensor<f32>, Vec<Tensor<f32>>);
 
-/// The input tensor and one output tensor per contract output, in host memory (page-locked
-/// when the session runs on CUDA, so copies to and from the GPU need no staging), bound to
-/// a new I/O binding of `session`.
+/// The input tensor and one output tensor per contract output, in host memory, bound to a
+/// new I/O binding of `session`. (CUDA's page-locked allocator would spare a staging copy,
+/// but onnxruntime-gpu 1.31 fails such bound outputs with "dst_data != src_data".)
 fn bind_buffers(kind: ModelKind, session: &Session) -> Result<BoundBuffers, String> {
     let spec = kind.spec();
-    let allocator = host_allocator(session);
+    let allocator = Allocator::default();
     let mut binding = session.create_binding().map_err(|e| e.to_string())?;
     let input =
         Tensor::<f32>::new(&allocator, spec.inputs[0].batch_of_one()).map_err(|e| e.to_string())?;
@@ -157,27 +157,6 @@ fn bind_buffers(kind: ModelKind, session: &Session) -> Result<BoundBuffers, Stri
         outputs.push(tensor);
     }
     Ok((binding, input, outputs))
-}
-
-/// CUDA's pinned host allocator when the session has one (a CUDA session), else the
-/// default CPU allocator (a CPU session has no pinned memory to offer).
-#[cfg_attr(not(feature = "cuda"), allow(unused_variables))]
-fn host_allocator(session: &Session) -> Allocator {
-    #[cfg(feature = "cuda")]
-    {
-        use ort::memory::{AllocationDevice, AllocatorType, MemoryInfo, MemoryType};
-        let pinned = MemoryInfo::new(
-            AllocationDevice::CUDA_PINNED,
-            0,
-            AllocatorType::Device,
-            MemoryType::CPUInput,
-        )
-        .and_then(|info| Allocator::new(session, info));
-        if let Ok(allocator) = pinned {
-            return allocator;
-        }
-    }
-    Allocator::default()
 }
 
 /// Checks the session's interface and metadata against the contract of `kind`, before

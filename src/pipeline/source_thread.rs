@@ -23,7 +23,7 @@ use crate::sample::{self, SampleProgress};
 use crate::source::camera::{Capture, CaptureFormat, CapturedFrame};
 use crate::source::{
     DEFAULT_CACHE_BYTES, Decoded, Frame, FrameSource, Recorder, ScrubStats, Scrubber, SourceInfo,
-    TakeSource, VideoSource, h2o_scaled, next_take_dir,
+    TakeSource, h2o_scaled, next_take_dir,
 };
 
 /// Most decode threads per source.
@@ -217,8 +217,17 @@ impl SourceThread {
 
     fn open_seekable(&self, spec: SourceSpec) -> Result<Active, String> {
         let source: Box<dyn FrameSource> = match spec {
-            SourceSpec::Video { path, intrinsics } => {
-                Box::new(VideoSource::open(&path, &intrinsics).map_err(|error| error.to_string())?)
+            #[cfg(feature = "video")]
+            SourceSpec::Video { path, intrinsics } => Box::new(
+                crate::source::VideoSource::open(&path, &intrinsics)
+                    .map_err(|error| error.to_string())?,
+            ),
+            #[cfg(not(feature = "video"))]
+            SourceSpec::Video { path, .. } => {
+                return Err(format!(
+                    "{}: this build of SHARP Viewer has no video support (cargo feature `video`)",
+                    path.display()
+                ));
             }
             SourceSpec::Take(path) => {
                 Box::new(TakeSource::open(&path).map_err(|error| error.to_string())?)

@@ -7,7 +7,6 @@
 //! [`DatasetCatalog`] indexes a dataset root for the browser, [`Recorder`] writes a live
 //! session as a take.
 
-mod atomic;
 mod cache;
 pub mod camera;
 mod catalog;
@@ -18,6 +17,7 @@ mod prefetch;
 mod recorder;
 mod scrub;
 mod take_source;
+#[cfg(feature = "video")]
 mod video;
 
 use std::sync::Arc;
@@ -39,6 +39,7 @@ pub use recorder::{
 };
 pub use scrub::{DEFAULT_CACHE_BYTES, ScrubStats, Scrubber, Window, prefetch_order};
 pub use take_source::TakeSource;
+#[cfg(feature = "video")]
 pub use video::{VideoError, VideoSource};
 
 /// What a source is, for the UI and the pipeline.
@@ -92,6 +93,7 @@ pub enum SourceError {
     #[error(transparent)]
     Dataset(#[from] DatasetError),
     /// A video file could not be decoded.
+    #[cfg(feature = "video")]
     #[error(transparent)]
     Video(#[from] VideoError),
     /// The reader panicked (a bug in a decoder); the frame is skipped.

@@ -21,7 +21,7 @@ use image::RgbImage;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use serde::Serialize;
 
-use super::atomic::{write_atomic, write_atomic_with};
+use crate::atomic_file::{write_atomic, write_atomic_with};
 use crate::dataset::own_pose::{
     OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, OwnHandPose, OwnPoseFrame, format_own_pose,
 };
