@@ -52,6 +52,8 @@ fn viewer(dir: &Path, models: &Path, start_position: usize) -> Harness<'static, 
             // Frame rates and latencies differ run to run: keep them out of the snapshot.
             app.settings_mut().show_speed_readout = false;
             app.settings_mut().action_window_seconds = 0.2;
+            // Show the error colouring (and its legend) rather than finger colours.
+            app.settings_mut().color_by_error = true;
             app.apply_settings();
             app
         })

@@ -7,15 +7,18 @@ use egui::{Color32, Key, RichText, Ui};
 
 use super::action_panel::action_section;
 use super::controls::{display_controls, mask_controls, source_details, timing_readout};
+use super::error_plot::mpjpe_plot;
 use super::models_panel::models_section;
 use super::panels::central_panels;
 use super::playback::Playback;
+use super::pose_error::{MpjpeHistory, frame_outcome, joint_colors};
 use super::pose_panel::pose_section;
 use super::settings::{STORAGE_KEY, ViewerSettings};
 use super::sources_ui::SourcesUi;
 use super::stats::PipelineStats;
 use super::textures::PanelTextures;
 use super::timeline::{TimelineRequest, next_speed, timeline};
+use crate::eval::FrameOutcome;
 use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelStatus};
 use crate::pipeline::{
@@ -57,6 +60,10 @@ pub struct ViewerApp {
     source: Option<SourceInfo>,
     playback: Playback,
     result: Option<FrameResult>,
+    /// The shown result against its ground truth, when it has a prediction and one.
+    outcome: Option<FrameOutcome>,
+    /// Per-frame MPJPE of the open take.
+    mpjpe: MpjpeHistory,
     textures: PanelTextures,
     stats: PipelineStats,
     status: Status,
@@ -92,6 +99,8 @@ impl ViewerApp {
             source: None,
             playback: Playback::new(0, 30.0),
             result: None,
+            outcome: None,
+            mpjpe: MpjpeHistory::default(),
             textures: PanelTextures::default(),
             stats: PipelineStats::default(),
             status: Status::Opening,
@@ -161,6 +170,8 @@ impl ViewerApp {
                 }
                 PipelineEvent::Opened(info) => {
                     self.playback = Playback::new(info.frame_count, info.fps);
+                    self.mpjpe.reset(info.frame_count);
+                    self.outcome = None;
                     self.playback.seek(self.start_position, Instant::now());
                     self.start_position = 0;
                     self.pipeline.seek(self.playback.position());
@@ -185,6 +196,10 @@ impl ViewerApp {
             self.record_live_pose(&result);
             self.stats.record_result(&result, Instant::now());
             self.textures.update(ctx, &result);
+            self.outcome = frame_outcome(&result);
+            if let Some(outcome) = &self.outcome {
+                self.mpjpe.record_outcome(result.frame.position, outcome);
+            }
             self.result = Some(result);
         }
     }
@@ -379,6 +394,9 @@ impl ViewerApp {
                 &mut self.settings.loop_playback,
             );
             self.apply_timeline(requests);
+            if self.settings.show_mpjpe_curve && !self.mpjpe.is_empty() {
+                mpjpe_plot(ui, &self.mpjpe, self.playback.position());
+            }
             ui.add_space(2.0);
         });
     }
@@ -386,6 +404,11 @@ impl ViewerApp {
     fn central(&mut self, ui: &mut Ui) {
         egui::CentralPanel::default().show(ui, |ui| {
             let area = ui.available_rect_before_wrap();
+            let joint_errors = self
+                .outcome
+                .as_ref()
+                .filter(|_| self.settings.color_by_error)
+                .map(joint_colors);
             central_panels(
                 ui,
                 area,
@@ -393,6 +416,7 @@ impl ViewerApp {
                 self.source.as_ref(),
                 self.result.as_ref(),
                 &self.textures,
+                joint_errors.as_ref(),
             );
         });
     }

@@ -2,6 +2,7 @@
 
 use egui::{RichText, Ui};
 
+use super::pose_error::{FAIR_MM, GOOD_MM};
 use super::range_slider::{range_fields, range_slider};
 use super::settings::ViewerSettings;
 use super::stats::PipelineStats;
@@ -68,6 +69,20 @@ pub fn display_controls(ui: &mut Ui, settings: &mut ViewerSettings) -> bool {
     ui.checkbox(
         &mut settings.skeleton_on_masked,
         "2D skeleton on masked frame",
+    );
+    ui.horizontal(|ui| {
+        ui.label("predicted joints:");
+        ui.selectable_value(&mut settings.color_by_error, false, "finger colours");
+        ui.selectable_value(&mut settings.color_by_error, true, "error colours");
+    })
+    .response
+    .on_hover_text(format!(
+        "error colours: distance to the ground-truth joint, green < {GOOD_MM:.0} mm, \
+         yellow < {FAIR_MM:.0} mm, red beyond; only hands both annotated and predicted present"
+    ));
+    ui.checkbox(
+        &mut settings.show_mpjpe_curve,
+        "MPJPE curve under the timeline",
     );
     ui.checkbox(&mut settings.show_speed_readout, "speed readout");
     if ui.button("reset 3D view").clicked() {

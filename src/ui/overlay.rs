@@ -1,9 +1,10 @@
 //! 2D skeletons drawn over an image panel: ground truth thin and grey, predictions in
-//! finger colours.
+//! finger colours or coloured by each joint's error.
 
 use egui::{Color32, Painter, Pos2, Rect, Stroke, pos2};
 
 use super::palette::joint_color;
+use super::pose_error::JointColors;
 use crate::geometry::{CameraIntrinsics, Hand, JOINTS_PER_HAND, SKELETON_BONES, TwoHands};
 use crate::pipeline::PoseOutcome;
 
@@ -17,6 +18,9 @@ pub enum SkeletonStyle {
     GroundTruth,
     /// Finger colours: the network's answer.
     Predicted,
+    /// The network's answer, each joint (and the bone to it) in its own colour: the
+    /// joint's error against the ground truth.
+    PerJoint([Color32; JOINTS_PER_HAND]),
 }
 
 /// Draws ground-truth hands (joints in metres, camera frame) projected with
@@ -53,8 +57,14 @@ pub fn draw_ground_truth_hands(
     }
 }
 
-/// Draws the hands the pose network found present.
-pub fn draw_predicted_hands(painter: &Painter, image_rect: Rect, pose: &PoseOutcome) {
+/// Draws the hands the pose network found present; a hand with colours in `errors` is
+/// drawn in them, the others in finger colours.
+pub fn draw_predicted_hands(
+    painter: &Painter,
+    image_rect: Rect,
+    pose: &PoseOutcome,
+    errors: Option<&JointColors>,
+) {
     let scale = (
         image_rect.width() / pose.frame_size.width as f32,
         image_rect.height() / pose.frame_size.height as f32,
@@ -73,8 +83,21 @@ pub fn draw_predicted_hands(painter: &Painter, image_rect: Rect, pose: &PoseOutc
                 ))
             })
             .collect();
-        draw_hand(painter, image_rect, &points, hand, SkeletonStyle::Predicted);
+        draw_hand(
+            painter,
+            image_rect,
+            &points,
+            hand,
+            predicted_style(hand, errors),
+        );
     }
+}
+
+/// How a predicted `hand` is drawn: in its error colours when `errors` has them.
+pub fn predicted_style(hand: Hand, errors: Option<&JointColors>) -> SkeletonStyle {
+    errors
+        .and_then(|colors| colors[hand.index()])
+        .map_or(SkeletonStyle::Predicted, SkeletonStyle::PerJoint)
 }
 
 /// Draws one hand's bones and joints from screen points (`None` = not drawable).
@@ -88,11 +111,12 @@ pub fn draw_hand(
     let width = (image_rect.width() / 400.0).clamp(1.0, 3.0);
     let (line_width, radius) = match style {
         SkeletonStyle::GroundTruth => (width * 0.6, width * 1.1),
-        SkeletonStyle::Predicted => (width, width * 1.6),
+        SkeletonStyle::Predicted | SkeletonStyle::PerJoint(_) => (width, width * 1.6),
     };
     let color = |joint: usize| match style {
         SkeletonStyle::GroundTruth => GROUND_TRUTH_COLOR,
         SkeletonStyle::Predicted => joint_color(hand, joint),
+        SkeletonStyle::PerJoint(colors) => colors.get(joint).copied().unwrap_or(Color32::GRAY),
     };
     for (parent, child) in SKELETON_BONES {
         if let (Some(Some(a)), Some(Some(b))) = (points.get(parent), points.get(child)) {

@@ -6,6 +6,7 @@ use egui::{Rect, RichText, Ui, pos2, vec2};
 use super::action_panel::banner_text;
 use super::image_panel::{image_panel, panel_title, split_title, text_in};
 use super::overlay::{draw_ground_truth_hands, draw_predicted_hands};
+use super::pose_error::JointColors;
 use super::settings::ViewerSettings;
 use super::skeleton_view::{SkeletonScene, skeleton_view};
 use super::textures::PanelTextures;
@@ -17,7 +18,8 @@ const BANNER_HEIGHT: f32 = 30.0;
 /// Gap between grid cells.
 const GAP: f32 = 6.0;
 
-/// Shows the banner and the four panels in `area`.
+/// Shows the banner and the four panels in `area`; predicted hands with colours in
+/// `joint_errors` are drawn in them.
 pub fn central_panels(
     ui: &mut Ui,
     area: Rect,
@@ -25,6 +27,7 @@ pub fn central_panels(
     source: Option<&SourceInfo>,
     result: Option<&FrameResult>,
     textures: &PanelTextures,
+    joint_errors: Option<&JointColors>,
 ) {
     let banner = Rect::from_min_size(area.min, vec2(area.width(), BANNER_HEIGHT));
     text_in(
@@ -54,7 +57,7 @@ pub fn central_panels(
                 draw_ground_truth_hands(painter, rect, &k, hands);
             }
             if let Some(pose) = pose {
-                draw_predicted_hands(painter, rect, pose);
+                draw_predicted_hands(painter, rect, pose, joint_errors);
             }
         }
     };
@@ -113,6 +116,9 @@ pub fn central_panels(
         pose.map(|pose| pose.backend.label()),
         ground_truth.is_some(),
     ) {
+        (Some(backend), true) if joint_errors.is_some() => {
+            format!("3D skeleton ({backend} coloured by error, grey: GT; camera frame)")
+        }
         (Some(backend), true) => format!("3D skeleton (colour: {backend}, grey: GT; camera frame)"),
         (Some(backend), false) => format!("3D skeleton ({backend}; camera frame)"),
         (None, _) => "3D skeleton (GT; camera frame)".to_owned(),
@@ -128,6 +134,7 @@ pub fn central_panels(
             ground_truth: ground_truth.as_ref(),
             predicted: predicted_m.as_ref(),
             object: object.as_ref(),
+            joint_errors,
         },
     );
 }

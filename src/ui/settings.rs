@@ -38,6 +38,11 @@ pub struct ViewerSettings {
     pub action_input: ActionInput,
     /// Seconds of consecutive frames the action classifier looks at.
     pub action_window_seconds: f32,
+    /// Colour predicted joints by their error against the ground truth (where there is
+    /// one) instead of by finger.
+    pub color_by_error: bool,
+    /// Show the per-frame MPJPE curve under the timeline.
+    pub show_mpjpe_curve: bool,
     /// Show the frame-rate and latency readout.
     pub show_speed_readout: bool,
     /// Playback speed factor.
@@ -67,6 +72,8 @@ impl Default for ViewerSettings {
             depth_panel_pseudo: true,
             action_input: ActionInput::PredictedPoses,
             action_window_seconds: ACTION_WINDOW_SECONDS,
+            color_by_error: false,
+            show_mpjpe_curve: true,
             show_speed_readout: true,
             playback_speed: 1.0,
             loop_playback: true,

@@ -4,8 +4,10 @@ use egui::{Color32, Painter, Pos2, Rect, Response, Sense, Stroke, Ui, pos2};
 use glam::{Mat4, Vec3};
 use serde::{Deserialize, Serialize};
 
-use super::overlay::{SkeletonStyle, draw_hand};
+use super::error_plot::paint_error_legend;
+use super::overlay::{SkeletonStyle, draw_hand, predicted_style};
 use super::palette::OBJECT_COLOR;
+use super::pose_error::JointColors;
 use crate::dataset::annotations::ObjectPose;
 use crate::geometry::TwoHands;
 
@@ -73,6 +75,8 @@ pub struct SkeletonScene<'a> {
     pub predicted: Option<&'a TwoHands>,
     /// Ground-truth object.
     pub object: Option<&'a ObjectPose>,
+    /// Error colours of the predicted hands (error colouring on); `None`: finger colours.
+    pub joint_errors: Option<&'a JointColors>,
 }
 
 /// Shows the 3D view in `rect`; drag orbits, scroll zooms, double-click resets.
@@ -116,14 +120,22 @@ pub fn skeleton_view(
             }
         }
     }
-    for (hands, style) in [
-        (scene.ground_truth, SkeletonStyle::GroundTruth),
-        (scene.predicted, SkeletonStyle::Predicted),
-    ] {
+    for (hands, predicted) in [(scene.ground_truth, false), (scene.predicted, true)] {
         for (hand, joints) in hands.iter().flat_map(|hands| hands.present()) {
             let points: Vec<Option<Pos2>> = joints.iter().map(|joint| project(*joint)).collect();
+            let style = if predicted {
+                predicted_style(hand, scene.joint_errors)
+            } else {
+                SkeletonStyle::GroundTruth
+            };
             draw_hand(&painter, rect, &points, hand, style);
         }
+    }
+    if scene
+        .joint_errors
+        .is_some_and(|colors| colors.iter().any(Option::is_some))
+    {
+        paint_error_legend(&painter, rect);
     }
     response.on_hover_text("drag to orbit, scroll to zoom, double-click to reset")
 }

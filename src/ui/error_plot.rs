@@ -1,0 +1,105 @@
+//! Pose error widgets: the per-frame MPJPE curve under the timeline (egui_plot) and the
+//! legend of the per-joint error colours.
+
+use egui::{Align2, Color32, FontId, Painter, Rect, RichText, Ui, pos2, vec2};
+use egui_plot::{HLine, Line, LineStyle, Plot, PlotPoints, Points, VLine};
+
+use super::pose_error::{BAD_COLOR, FAIR_COLOR, FAIR_MM, GOOD_COLOR, GOOD_MM, MpjpeHistory};
+
+/// Height of the curve.
+const PLOT_HEIGHT: f32 = 70.0;
+/// Colour of the curve.
+const CURVE_COLOR: Color32 = Color32::from_rgb(120, 180, 255);
+
+/// Shows the readout line and the MPJPE curve of the take, `position` marked.
+pub fn mpjpe_plot(ui: &mut Ui, history: &MpjpeHistory, position: usize) {
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("MPJPE").strong());
+        let current = history
+            .get(position)
+            .map_or("-".to_owned(), |mm| format!("{mm:.1} mm"));
+        ui.label(format!("this frame: {current}"));
+        ui.separator();
+        match history.mean() {
+            Some(mean) => ui.label(format!(
+                "take mean: {mean:.1} mm over the {} frames evaluated so far (of {})",
+                history.len(),
+                history.frame_count()
+            )),
+            None => ui.label("take mean: - (no frame with an annotated and predicted hand yet)"),
+        }
+        .on_hover_text("hands count only where both annotated and predicted present (SHARP)");
+    });
+    let last = history.frame_count().saturating_sub(1).max(1) as f64;
+    let points: Vec<[f64; 2]> = history
+        .points()
+        .map(|(position, mpjpe)| [position as f64, mpjpe])
+        .collect();
+    Plot::new("mpjpe-curve")
+        .height(PLOT_HEIGHT)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_x(false)
+        .include_x(0.0)
+        .include_x(last)
+        .include_y(0.0)
+        .include_y(f64::from(FAIR_MM))
+        .y_axis_label("mm")
+        .show(ui, |plot| {
+            plot.hline(
+                HLine::new("20 mm", f64::from(GOOD_MM))
+                    .color(GOOD_COLOR.gamma_multiply(0.5))
+                    .style(LineStyle::dashed_dense()),
+            );
+            plot.hline(
+                HLine::new("50 mm", f64::from(FAIR_MM))
+                    .color(BAD_COLOR.gamma_multiply(0.5))
+                    .style(LineStyle::dashed_dense()),
+            );
+            plot.vline(VLine::new("current frame", position as f64).color(Color32::WHITE));
+            if let Some(mean) = history.mean() {
+                plot.hline(
+                    HLine::new("take mean", mean)
+                        .color(CURVE_COLOR.gamma_multiply(0.6))
+                        .style(LineStyle::dashed_loose()),
+                );
+            }
+            plot.line(Line::new("MPJPE", PlotPoints::from(points.clone())).color(CURVE_COLOR));
+            plot.points(
+                Points::new("MPJPE per frame", PlotPoints::from(points))
+                    .color(CURVE_COLOR)
+                    .radius(1.5),
+            );
+        });
+}
+
+/// Paints the error-colour legend in the bottom-left corner of `rect`.
+pub fn paint_error_legend(painter: &Painter, rect: Rect) {
+    let entries = [
+        (GOOD_COLOR, format!("< {GOOD_MM:.0} mm")),
+        (FAIR_COLOR, format!("< {FAIR_MM:.0} mm")),
+        (BAD_COLOR, format!("≥ {FAIR_MM:.0} mm")),
+    ];
+    let font = FontId::proportional(11.0);
+    let row = 14.0;
+    let top = rect.bottom() - 6.0 - row * entries.len() as f32;
+    let background = Rect::from_min_size(
+        pos2(rect.left() + 4.0, top - 4.0),
+        vec2(78.0, row * entries.len() as f32 + 6.0),
+    );
+    painter.rect_filled(background, 3.0, Color32::from_black_alpha(160));
+    for (index, (color, text)) in entries.into_iter().enumerate() {
+        let centre = pos2(rect.left() + 14.0, top + row * (index as f32 + 0.5));
+        painter.circle_filled(centre, 4.0, color);
+        painter.text(
+            centre + vec2(9.0, 0.0),
+            Align2::LEFT_CENTER,
+            text,
+            font.clone(),
+            Color32::WHITE,
+        );
+    }
+}
