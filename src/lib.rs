@@ -19,6 +19,7 @@ pub mod bench;
 pub mod cli;
 pub mod dataset;
 pub mod eval;
+pub mod figure;
 pub mod geometry;
 pub mod infer;
 pub mod mask;

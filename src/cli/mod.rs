@@ -8,6 +8,7 @@ mod bench_scrub;
 mod depth;
 mod eval_action;
 mod eval_pose;
+mod figure;
 mod inspect;
 mod make_sample;
 mod mask_args;
@@ -338,6 +339,31 @@ pub enum Command {
         #[command(flatten)]
         engine: EngineArgs,
     },
+    /// Write paper figures of frames of the first take: each panel alone (RGB with the
+    /// 2D skeleton, pseudo-depth, masked frame, 2D pose, 3D skeleton) and the composite row,
+    /// at twice the frame size, rendered on the CPU.
+    Figure {
+        /// Take folder or dataset root (its first take is used).
+        path: PathBuf,
+        /// Frames to draw: timeline positions (0-based), comma-separated.
+        #[arg(long, value_delimiter = ',', required = true, num_args = 1..)]
+        frames: Vec<usize>,
+        /// Folder the PNG files go to.
+        #[arg(long, value_name = "DIR", default_value = "figures")]
+        out: PathBuf,
+        /// View of the 3D skeleton panel: front, side or top.
+        #[arg(long, default_value = "front")]
+        camera: crate::figure::CameraPreset,
+        /// Draw each panel's name on it.
+        #[arg(long)]
+        labels: bool,
+        /// Models and execution.
+        #[command(flatten)]
+        engine: EngineArgs,
+        /// Range masking.
+        #[command(flatten)]
+        mask: MaskArgs,
+    },
     /// Time MediaPipe Hands: palm detection and the landmark model per hand, both model
     /// pairs, on a frame with two hands.
     BenchHands {
@@ -420,6 +446,22 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             eval_action::run(&root, split, &hands, &engine, &out)
         }
+        Some(Command::Figure {
+            path,
+            frames,
+            out,
+            camera,
+            labels,
+            engine,
+            mask,
+        }) => figure::run(
+            &path,
+            &frames,
+            &out,
+            crate::figure::FigureOptions { camera, labels },
+            &engine,
+            &mask,
+        ),
         Some(Command::BenchHands {
             iterations,
             image,

@@ -19,12 +19,16 @@ use super::stats::PipelineStats;
 use super::textures::PanelTextures;
 use super::timeline::{TimelineRequest, next_speed, timeline};
 use crate::eval::FrameOutcome;
+use crate::figure::{FigureInput, FigureOptions, render_figure, write_figure};
 use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelStatus};
 use crate::pipeline::{
     FrameResult, Pipeline, PipelineEvent, PoseBackend, SourceSpec, WorkerOptions,
 };
 use crate::source::{SourceInfo, own_pose_from_prediction};
+
+/// Folder (relative to the working directory) that "Export figure…" writes to.
+pub const FIGURE_FOLDER: &str = "figures";
 
 /// How many past problem messages the side panel keeps.
 const MESSAGE_LOG: usize = 50;
@@ -72,6 +76,8 @@ pub struct ViewerApp {
     hands: Option<ModelStatus<HandsInfo>>,
     start_position: usize,
     sources: SourcesUi,
+    /// Where the last exported figure went, or why it failed.
+    figure_notice: Option<String>,
 }
 
 impl ViewerApp {
@@ -109,6 +115,7 @@ impl ViewerApp {
             hands: None,
             start_position: launch.start_position,
             sources,
+            figure_notice: None,
         })
     }
 
@@ -208,6 +215,11 @@ impl ViewerApp {
         if ctx.egui_wants_keyboard_input() || self.source.is_none() {
             return;
         }
+        if ctx.input(|input| {
+            input.key_pressed(Key::F12) || (input.modifiers.command && input.key_pressed(Key::E))
+        }) {
+            self.export_figure();
+        }
         let second = self.playback.fps().round() as i64;
         let mut speed = self.settings.playback_speed;
         let requests: Vec<TimelineRequest> = ctx.input(|input| {
@@ -243,6 +255,38 @@ impl ViewerApp {
         });
         self.settings.playback_speed = speed;
         self.apply_timeline(requests);
+    }
+
+    /// Writes the figure of the shown frame (every panel and the composite row) into
+    /// [`FIGURE_FOLDER`] and says where it went.
+    fn export_figure(&mut self) {
+        let Some(result) = &self.result else {
+            self.figure_notice = Some("no frame to export yet".into());
+            return;
+        };
+        let input = FigureInput {
+            rgb: &result.frame.rgb,
+            pseudo_depth: result.processed.pseudo_depth.as_deref(),
+            masked: &result.processed.masked,
+            pose: result.processed.pose.as_ref(),
+            ground_truth: result.frame.annotations.hands.as_ref(),
+            intrinsics: &result.frame.intrinsics,
+        };
+        let figure = render_figure(&input, &FigureOptions::default());
+        let take = self
+            .source
+            .as_ref()
+            .map_or("frame", |source| source.name.as_str());
+        let folder = std::path::Path::new(FIGURE_FOLDER);
+        let message = match write_figure(folder, take, result.frame.number, &figure) {
+            Ok(paths) => format!(
+                "figure written: {}",
+                paths.last().map_or(folder, |path| path.as_path()).display()
+            ),
+            Err(error) => error.to_string(),
+        };
+        self.log(message.clone());
+        self.figure_notice = Some(message);
     }
 
     fn apply_timeline(&mut self, requests: Vec<TimelineRequest>) {
@@ -281,6 +325,16 @@ impl ViewerApp {
                             self.pipeline.open(SourceSpec::Take(path));
                         }
                     }
+                    if ui
+                        .add_enabled(
+                            self.result.is_some(),
+                            egui::Button::new("Export figure…").shortcut_text("F12"),
+                        )
+                        .clicked()
+                    {
+                        ui.close();
+                        self.export_figure();
+                    }
                     if ui.button("Quit").clicked() {
                         ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                     }
@@ -318,7 +372,11 @@ impl ViewerApp {
                         Status::Failed(message) => {
                             ui.colored_label(ui.visuals().error_fg_color, message);
                         }
-                        Status::Ready => {}
+                        Status::Ready => {
+                            if let Some(notice) = &self.figure_notice {
+                                ui.label(notice);
+                            }
+                        }
                     },
                 );
             });

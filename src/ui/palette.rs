@@ -2,24 +2,13 @@
 
 use egui::Color32;
 
-use crate::geometry::{Hand, finger_of_joint};
+use crate::geometry::Hand;
 
 /// Colour of a bone or joint: one hue per finger (wrist grey, thumb red, index orange,
 /// middle green, ring blue, little purple); the left hand is drawn lighter.
 pub fn joint_color(hand: Hand, joint: usize) -> Color32 {
-    const FINGERS: [Color32; 6] = [
-        Color32::from_rgb(200, 200, 200),
-        Color32::from_rgb(230, 60, 60),
-        Color32::from_rgb(240, 150, 30),
-        Color32::from_rgb(60, 190, 80),
-        Color32::from_rgb(60, 130, 230),
-        Color32::from_rgb(170, 80, 220),
-    ];
-    let base = FINGERS[finger_of_joint(joint)];
-    match hand {
-        Hand::Right => base,
-        Hand::Left => base.lerp_to_gamma(Color32::WHITE, 0.45),
-    }
+    let [r, g, b] = crate::viz::joint_rgb(hand, joint);
+    Color32::from_rgb(r, g, b)
 }
 
 /// Colour of an action segment on the timeline, one hue per action id.

@@ -2,5 +2,7 @@
 //! drawn into plain images, with no GUI types.
 
 mod colormap;
+mod palette;
 
 pub use colormap::{DepthColormap, turbo};
+pub use palette::joint_rgb;
