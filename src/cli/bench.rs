@@ -11,11 +11,6 @@ use crate::batch::write_atomic;
 use crate::bench::{
     BenchOptions, BenchReport, JointDifference, JointsLog, LatencyStats, run_bench,
 };
-use crate::dataset::discover_takes;
-use crate::infer::ModelSet;
-use crate::mask::MaskEngine;
-use crate::pipeline::{ActionInput, FrameProcessor, PoseBackend};
-use crate::source::TakeSource;
 
 /// What to print and write besides the figures.
 pub struct Output {
@@ -40,20 +35,8 @@ pub fn run(
         .as_deref()
         .map(read_joints)
         .transpose()?;
-    let take = discover_takes(path)?
-        .into_iter()
-        .next()
-        .with_context(|| format!("{}: no take", path.display()))?;
-    let mut source = TakeSource::open(&take)
-        .with_context(|| format!("{}: cannot open the take", take.display()))?;
-    let worker = engine.worker_options();
-    let models = ModelSet::load(&worker.models, &worker.infer);
-    let mut processor = FrameProcessor::new(MaskEngine::new(worker.mask), models);
-    let settings = mask.process_settings(
-        true,
-        ActionInput::PredictedPoses,
-        engine.pose_backend().unwrap_or(PoseBackend::Sharp),
-    );
+    let (mut source, mut processor, settings) = super::first_take_processor(path, engine, mask)?;
+    let take = source.take().dir.clone();
     let bar = super::progress_bar((options.warmup + options.frames) as u64, "benchmarking");
     let report = run_bench(&mut source, &mut processor, &settings, options, |index| {
         bar.set_position(index as u64 + 1)

@@ -71,10 +71,10 @@ pub fn run(
             "{:<6} {:<10} {:>16} {:>18} {:>22} {:>22}   {} hands",
             format!("{variant:?}"),
             model.info().landmark_provider.active.to_string(),
-            summary(&times.palm),
-            summary(&times.landmarks_per_hand),
-            summary(&times.detect_frame),
-            summary(&times.tracked_frame),
+            super::median_p90_cell(&times.palm, "-"),
+            super::median_p90_cell(&times.landmarks_per_hand, "-"),
+            super::median_p90_cell(&times.detect_frame, "-"),
+            super::median_p90_cell(&times.tracked_frame, "-"),
             times.hands
         );
     }
@@ -117,20 +117,4 @@ fn measure(
         }
     }
     Ok(times)
-}
-
-/// "median / p90" in milliseconds, or "-" without measurements.
-fn summary(times: &[Duration]) -> String {
-    if times.is_empty() {
-        return "-".to_owned();
-    }
-    let mut sorted = times.to_vec();
-    sorted.sort();
-    let median = sorted[sorted.len() / 2];
-    let p90 = sorted[(sorted.len() * 9).div_ceil(10) - 1];
-    format!(
-        "{:.2} / {:.2}",
-        median.as_secs_f64() * 1e3,
-        p90.as_secs_f64() * 1e3
-    )
 }

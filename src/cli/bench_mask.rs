@@ -131,7 +131,7 @@ fn print_row(
 ) {
     let gpu_cell = |times: &[Duration]| {
         if on_gpu {
-            summary(times)
+            super::median_p90_cell(times, "not measured")
         } else {
             "n/a (CPU backend)".to_owned()
         }
@@ -140,24 +140,8 @@ fn print_row(
         "{name:<32} {:>20} {:>20} {:>20}",
         gpu_cell(pass),
         gpu_cell(round_trip),
-        summary(cpu)
+        super::median_p90_cell(cpu, "not measured")
     );
-}
-
-/// "median / p90" in milliseconds, or "not measured".
-fn summary(times: &[Duration]) -> String {
-    if times.is_empty() {
-        return "not measured".to_owned();
-    }
-    let mut sorted = times.to_vec();
-    sorted.sort();
-    let median = sorted[sorted.len() / 2];
-    let p90 = sorted[(sorted.len() * 9).div_ceil(10) - 1];
-    format!(
-        "{:.2} / {:.2}",
-        median.as_secs_f64() * 1e3,
-        p90.as_secs_f64() * 1e3
-    )
 }
 
 /// A frame with gradients and texture (the content does not change the timing much).

@@ -7,12 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::{EngineArgs, MaskArgs};
-use crate::dataset::discover_takes;
 use crate::figure::{FigureInput, FigureOptions, render_figure, write_figure};
-use crate::infer::ModelSet;
-use crate::mask::MaskEngine;
-use crate::pipeline::{ActionInput, FrameProcessor, PoseBackend};
-use crate::source::{FrameSource, TakeSource};
+use crate::source::FrameSource;
 
 /// Processes `frames` (timeline positions) of the first take under `path` and writes
 /// their figures into `out`.
@@ -24,21 +20,8 @@ pub fn run(
     engine: &EngineArgs,
     mask: &MaskArgs,
 ) -> anyhow::Result<ExitCode> {
-    let take = discover_takes(path)?
-        .into_iter()
-        .next()
-        .with_context(|| format!("{}: no take", path.display()))?;
-    let mut source = TakeSource::open(&take)
-        .with_context(|| format!("{}: cannot open the take", take.display()))?;
+    let (mut source, mut processor, settings) = super::first_take_processor(path, engine, mask)?;
     let take_name = source.take().name.clone();
-    let worker = engine.worker_options();
-    let models = ModelSet::load(&worker.models, &worker.infer);
-    let mut processor = FrameProcessor::new(MaskEngine::new(worker.mask), models);
-    let settings = mask.process_settings(
-        true,
-        ActionInput::PredictedPoses,
-        engine.pose_backend().unwrap_or(PoseBackend::Sharp),
-    );
     let length = source.info().frame_count;
     for &position in frames {
         anyhow::ensure!(

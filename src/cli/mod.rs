@@ -470,6 +470,56 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// "median / p90" of `times` in milliseconds for the benchmark tables, or `missing`
+/// when there are none.
+fn median_p90_cell(times: &[std::time::Duration], missing: &str) -> String {
+    if times.is_empty() {
+        return missing.to_owned();
+    }
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    let median = sorted[sorted.len() / 2];
+    let p90 = sorted[(sorted.len() * 9).div_ceil(10) - 1];
+    format!(
+        "{:.2} / {:.2}",
+        median.as_secs_f64() * 1e3,
+        p90.as_secs_f64() * 1e3
+    )
+}
+
+/// The first take under `path`, opened, with a frame processor for the engine options and
+/// the processing settings of the mask options (depth network on, predicted poses into
+/// the action classifier): what the commands that run the chain on one take share.
+fn first_take_processor(
+    path: &std::path::Path,
+    engine: &EngineArgs,
+    mask: &MaskArgs,
+) -> anyhow::Result<(
+    crate::source::TakeSource,
+    crate::pipeline::FrameProcessor,
+    crate::pipeline::ProcessSettings,
+)> {
+    use anyhow::Context;
+    let take = crate::dataset::discover_takes(path)?
+        .into_iter()
+        .next()
+        .with_context(|| format!("{}: no take", path.display()))?;
+    let source = crate::source::TakeSource::open(&take)
+        .with_context(|| format!("{}: cannot open the take", take.display()))?;
+    let worker = engine.worker_options();
+    let models = crate::infer::ModelSet::load(&worker.models, &worker.infer);
+    let processor =
+        crate::pipeline::FrameProcessor::new(crate::mask::MaskEngine::new(worker.mask), models);
+    let settings = mask.process_settings(
+        true,
+        crate::pipeline::ActionInput::PredictedPoses,
+        engine
+            .pose_backend()
+            .unwrap_or(crate::pipeline::PoseBackend::Sharp),
+    );
+    Ok((source, processor, settings))
+}
+
 /// A progress bar on standard error in the project's style.
 fn progress_bar(total: u64, message: &'static str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(total);
