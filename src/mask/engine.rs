@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use image::RgbImage;
 
-use super::error::{check_not_empty, check_spec};
+use super::error::{check_mask_inputs, check_not_empty, check_spec};
 use super::gpu::{GpuError, GpuMasker};
 use super::{DepthInput, DepthRange, KeepRule, MaskError, MaskOutput, TensorSpec, cpu};
 
@@ -154,11 +154,7 @@ impl MaskEngine {
         range: Option<DepthRange>,
         pose_spec: Option<&TensorSpec>,
     ) -> Result<MaskOutput, MaskError> {
-        check_not_empty("frame", rgb.width(), rgb.height())?;
-        depth.check()?;
-        if let Some(spec) = pose_spec {
-            check_spec(spec)?;
-        }
+        check_mask_inputs(rgb, &depth, pose_spec)?;
         if let Some(gpu) = &mut self.gpu {
             let rule = match range {
                 Some(range) => KeepRule::new(range, depth.unit()),

@@ -42,6 +42,18 @@ pub(crate) fn check_not_empty(
     Ok(())
 }
 
+/// Fails when a masking call's inputs are unusable: an empty frame, a broken depth map,
+/// or a pose tensor spec asking for an empty tensor. Shared by every masking path.
+pub(crate) fn check_mask_inputs(
+    rgb: &image::RgbImage,
+    depth: &super::DepthInput<'_>,
+    pose_spec: Option<&super::TensorSpec>,
+) -> Result<(), MaskError> {
+    check_not_empty("frame", rgb.width(), rgb.height())?;
+    depth.check()?;
+    pose_spec.map_or(Ok(()), check_spec)
+}
+
 /// Fails when `spec` asks for an empty tensor.
 pub(crate) fn check_spec(spec: &super::TensorSpec) -> Result<(), MaskError> {
     if spec.is_empty() {

@@ -14,7 +14,7 @@ pub use resize_cv2::resize_cv2_linear_u8;
 pub use resize_pil::resize_pil_u8;
 pub use tensor::resize_rgb;
 
-use super::error::{check_not_empty, check_spec};
+use super::error::{check_mask_inputs, check_not_empty, check_spec};
 use super::{DepthInput, DepthRange, KeepRule, MaskError, MaskOutput, TensorSpec};
 
 /// Masks `rgb` with `depth`, keeping the pixels whose depth lies in `range` (`None` keeps
@@ -26,11 +26,7 @@ pub fn mask(
     range: Option<DepthRange>,
     pose_spec: Option<&TensorSpec>,
 ) -> Result<MaskOutput, MaskError> {
-    check_not_empty("frame", rgb.width(), rgb.height())?;
-    depth.check()?;
-    if let Some(spec) = pose_spec {
-        check_spec(spec)?;
-    }
+    check_mask_inputs(rgb, &depth, pose_spec)?;
     let (masked, kept_pixels) = match range {
         None => (rgb.clone(), rgb.width() as usize * rgb.height() as usize),
         Some(range) => mask::apply_rule(rgb, depth, KeepRule::new(range, depth.unit())),
