@@ -202,37 +202,22 @@ fn root_depth(
     problems: &mut Vec<String>,
 ) -> RootDepth {
     let wrist = hand.landmarks[MEDIAPIPE_TO_H2O[0]];
-    let at = |width: u32, height: u32| Vec2::new(wrist.x * width as f32, wrist.y * height as f32);
     let (measured, what) = match settings.root_depth {
         RootDepthSource::GroundTruth => (
-            frame.depth_mm.as_deref().and_then(|map| {
-                let (width, height) = map.dimensions();
-                median_around(
-                    map.as_raw(),
-                    width,
-                    height,
-                    at(width, height),
-                    DEPTH_WINDOW_RADIUS,
-                )
-                .map(|depth_mm| RootDepth::GroundTruth { depth_mm })
-            }),
+            frame
+                .depth_mm
+                .as_deref()
+                .and_then(|map| median_at_wrist(map, wrist.truncate()))
+                .map(|depth_mm| RootDepth::GroundTruth { depth_mm }),
             "ground-truth depth",
         ),
         RootDepthSource::PseudoDepth => (
-            pseudo_depth.and_then(|map| {
-                let (width, height) = map.dimensions();
-                median_around(
-                    map.as_raw(),
-                    width,
-                    height,
-                    at(width, height),
-                    DEPTH_WINDOW_RADIUS,
-                )
+            pseudo_depth
+                .and_then(|map| median_at_wrist(map, wrist.truncate()))
                 .map(|inverse_depth| RootDepth::PseudoDepth {
                     inverse_depth,
                     scale_mm: settings.pseudo_scale_mm,
-                })
-            }),
+                }),
             "pseudo-depth",
         ),
         RootDepthSource::Fixed => (None, ""),
@@ -262,4 +247,15 @@ pub fn describe_roots(roots: &[Option<RootPlacement>; 2]) -> Vec<String> {
             roots[hand.index()].map(|placement| format!("{}: {placement}", hand.name()))
         })
         .collect()
+}
+
+/// The median depth-map value in the window around the wrist landmark (normalised image
+/// coordinates), in the map's own unit; `None` where the window holds no value.
+fn median_at_wrist<P>(map: &image::ImageBuffer<image::Luma<P>, Vec<P>>, wrist: Vec2) -> Option<f32>
+where
+    P: image::Primitive + Into<f32>,
+{
+    let (width, height) = map.dimensions();
+    let pixel = Vec2::new(wrist.x * width as f32, wrist.y * height as f32);
+    median_around(map.as_raw(), width, height, pixel, DEPTH_WINDOW_RADIUS)
 }
