@@ -8,7 +8,7 @@ use std::path::Path;
 
 use sharp_viewer::infer::{
     ActionModel, DepthModel, InferError, InferOptions, ModelKind, ModelPaths, ModelSet, ModelSlot,
-    PoseModel, Provider, ProviderRequest, runtime,
+    PoseModel, Provider, ProviderRequest, RunCancel, runtime,
 };
 use sharp_viewer::mask::ResizeKind;
 
@@ -239,4 +239,21 @@ fn a_model_set_reports_ready_invalid_and_missing_models() {
         other => panic!("action should be missing: {other:?}"),
     }
     assert!(Path::new(&ModelPaths::default().depth).ends_with("models/depth.onnx"));
+}
+
+#[test]
+fn a_cancelled_model_stops_until_released_and_then_runs_as_before() {
+    let mut depth = ok(DepthModel::load(&model("depth_tiny.onnx"), &cpu_options()));
+    let input: Vec<f32> = (0..3 * 384 * 384).map(|i| (i % 97) as f32 / 97.0).collect();
+    let before = ok(depth.run(&input));
+    let cancel = RunCancel::new();
+    depth.set_cancel(&cancel);
+    cancel.cancel();
+    assert!(cancel.is_cancelled());
+    match depth.run(&input) {
+        Err(InferError::Cancelled { kind }) => assert_eq!(kind, ModelKind::Depth),
+        other => panic!("expected a stopped run, got {:?}", other.map(|_| ())),
+    }
+    cancel.release();
+    assert_eq!(ok(depth.run(&input)), before);
 }

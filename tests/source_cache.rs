@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 use image::RgbImage;
 use sharp_viewer::dataset::discover_takes;
 use sharp_viewer::geometry::CameraIntrinsics;
-use sharp_viewer::pipeline::{PipelineEvent, SourceSpec};
+use sharp_viewer::pipeline::{Pipeline, PipelineEvent, SourceSpec};
 use sharp_viewer::sample::{SampleOptions, generate_sample};
 use sharp_viewer::source::{
     Frame, FrameSource, Scrubber, SourceError, SourceInfo, TakeSource, frame_bytes,
@@ -230,20 +231,7 @@ fn the_pipeline_shows_the_newest_seek_with_the_right_pixels() {
     let take = discover_takes(&dataset).expect("takes").remove(0);
     let pipeline = common::pipeline_without_models();
     pipeline.set_cache_budget(8 * 1280 * 720 * 5);
-    pipeline.open(SourceSpec::Take(take.clone()));
-    let deadline = Instant::now() + WAIT;
-    let opened = loop {
-        assert!(Instant::now() < deadline, "did not open");
-        if let Some(PipelineEvent::Opened(info)) = pipeline
-            .events()
-            .into_iter()
-            .find(|event| matches!(event, PipelineEvent::Opened(_)))
-        {
-            break info;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    assert_eq!(opened.frame_count, 24);
+    assert_eq!(open(&pipeline, &take), 24);
     let mut rng = XorShift(7);
     for _ in 0..40 {
         pipeline.seek(rng.below(24));
@@ -266,4 +254,73 @@ fn the_pipeline_shows_the_newest_seek_with_the_right_pixels() {
     assert!(shown.frame.depth_mm.is_some());
     let stats = pipeline.scrub_stats();
     assert!(stats.cache.bytes <= stats.cache.budget, "{stats:?}");
+}
+
+/// Opens `take` in `pipeline` and waits for it; returns its frame count.
+fn open(pipeline: &Pipeline, take: &Path) -> usize {
+    pipeline.open(SourceSpec::Take(take.to_path_buf()));
+    let deadline = Instant::now() + WAIT;
+    loop {
+        assert!(Instant::now() < deadline, "did not open");
+        if let Some(PipelineEvent::Opened(info)) = pipeline
+            .events()
+            .into_iter()
+            .find(|event| matches!(event, PipelineEvent::Opened(_)))
+        {
+            return info.frame_count;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Polls `poll` until it yields a frame at `position`.
+fn wait_for<T>(what: &str, position: usize, mut poll: impl FnMut() -> Option<(usize, T)>) -> T {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        assert!(Instant::now() < deadline, "no {what} for frame {position}");
+        if let Some((at, item)) = poll()
+            && at == position
+        {
+            return item;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[test]
+fn held_analysis_still_shows_frames_and_analyses_the_one_the_drag_stops_on() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let (_, take) = common::small_sample(root.path(), 16, 1);
+    let pipeline = common::pipeline_without_models();
+    open(&pipeline, &take);
+    pipeline.seek(0);
+    wait_for("result", 0, || {
+        pipeline.try_result().map(|r| (r.frame.position, ()))
+    });
+
+    pipeline.hold_analysis(true);
+    for position in [3, 7, 11] {
+        pipeline.seek(position);
+        let preview = wait_for("preview", position, || {
+            pipeline.try_preview().map(|p| (p.frame.position, p))
+        });
+        assert_eq!(preview.frame.position, position);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    if let Some(result) = pipeline.try_result() {
+        panic!(
+            "frame {} was analysed while analysis was held",
+            result.frame.position
+        );
+    }
+
+    pipeline.hold_analysis(false);
+    let analysed = wait_for("result", 11, || {
+        pipeline.try_result().map(|r| (r.frame.position, r))
+    });
+    let mut direct = TakeSource::open(&take).expect("take");
+    assert_eq!(
+        analysed.frame.rgb.as_raw(),
+        direct.read(11).expect("frame 11").rgb.as_raw()
+    );
 }

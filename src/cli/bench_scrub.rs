@@ -1,6 +1,7 @@
 //! `sharp-viewer bench-scrub PATH`: drives the real pipeline the way the viewer does
-//! while the timeline is dragged (one seek and one result poll per UI frame) and reports
-//! how many distinct frames reached the screen per second.
+//! while the timeline is dragged (one seek and one poll per UI frame) and reports how
+//! many distinct frames reached the RGB panel per second (previews), and how many went
+//! through the whole chain (results).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +12,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::EngineArgs;
-use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, SourceSpec, Stage};
+use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, Preview, SourceSpec, Stage};
 use crate::source::{IntrinsicsChoice, PathKind, classify_path};
 use crate::ui::ViewerSettings;
 
@@ -29,6 +30,10 @@ pub struct BenchArgs {
     /// Frame cache budget, MiB.
     #[arg(long, default_value_t = 512)]
     pub cache_mb: usize,
+    /// Hold analysis during the drag and random-seek scenarios, as the viewer does
+    /// when a frame takes longer to analyse than 33 ms (only the frames are shown).
+    #[arg(long)]
+    pub hold_while_dragging: bool,
     /// Models and execution (without models only reading, masking and display run).
     #[command(flatten)]
     pub engine: EngineArgs,
@@ -57,6 +62,7 @@ impl Motion {
 
 struct Measured {
     shown: usize,
+    analysed: usize,
     elapsed: Duration,
     hit_rate: f64,
     decoded: u64,
@@ -84,17 +90,24 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     )
     .context("cannot start the pipeline")?;
     pipeline.set_cache_budget(args.cache_mb << 20);
+    wait_for_models(&pipeline)?;
     println!(
-        "{} | {:.0} Hz UI | cache {} MiB | {} CPU(s) | cold cache per scenario",
+        "{} | {:.0} Hz UI | cache {} MiB | {} CPU(s) | cold cache per scenario | analysis {}",
         args.path.display(),
         args.ui_hz,
         args.cache_mb,
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        if args.hold_while_dragging {
+            "held while dragging"
+        } else {
+            "on every frame it can take"
+        }
     );
     println!(
-        "{:<28} {:>10} {:>9} {:>9} {:>9} {:>10} {:>10} {:>8} {:>10}",
+        "{:<28} {:>10} {:>13} {:>9} {:>9} {:>9} {:>10} {:>10} {:>8} {:>10}",
         "scenario",
         "shown fps",
+        "analysed fps",
         "hit rate",
         "lat p50",
         "lat p90",
@@ -113,9 +126,10 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         let measured = scenario(&pipeline, motion, frame_count, args)?;
         let seconds = measured.elapsed.as_secs_f64();
         println!(
-            "{:<28} {:>10.1} {:>8.0}% {:>7.1}ms {:>7.1}ms {:>8.1}ms {:>8.1}ms {:>8} {:>10.0}",
+            "{:<28} {:>10.1} {:>13.1} {:>8.0}% {:>7.1}ms {:>7.1}ms {:>8.1}ms {:>8.1}ms {:>8} {:>10.0}",
             motion.label(),
             measured.shown as f64 / seconds,
+            measured.analysed as f64 / seconds,
             measured.hit_rate * 100.0,
             quantile_ms(measured.latencies.clone(), 0.5),
             quantile_ms(measured.latencies, 0.9),
@@ -134,6 +148,23 @@ fn quantile_ms(mut values: Vec<Duration>, q: f64) -> f64 {
     values
         .get(((values.len() as f64 - 1.0) * q).round() as usize)
         .map_or(f64::NAN, |d| d.as_secs_f64() * 1e3)
+}
+
+/// Waits until the worker has loaded the models (loading the real networks takes seconds
+/// of both cores, which would otherwise count against the first scenarios).
+fn wait_for_models(pipeline: &Pipeline) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while Instant::now() < deadline {
+        if pipeline
+            .events()
+            .iter()
+            .any(|event| matches!(event, PipelineEvent::Hands(_)))
+        {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    anyhow::bail!("the models did not load within ten minutes")
 }
 
 /// Opens `spec` and waits for it; returns its frame count.
@@ -169,6 +200,8 @@ fn scenario(
     let mut forward = true;
     let mut shown = 0usize;
     let mut last_shown = None;
+    let mut analysed = 0usize;
+    let mut last_analysed = None;
     let mut latencies = Vec::new();
     let mut decode_times = Vec::new();
     let mut worker_times = Vec::new();
@@ -176,20 +209,23 @@ fn scenario(
     let started = Instant::now();
     let duration = Duration::from_secs_f32(args.seconds);
     let mut next_tick = started;
+    let hold = args.hold_while_dragging && !matches!(motion, Motion::Play);
+    pipeline.hold_analysis(hold);
     pipeline.seek(0);
     while started.elapsed() < duration {
-        if let Some(FrameResult {
-            frame,
-            latency,
-            timings,
-            ..
-        }) = pipeline.try_result()
+        if let Some(Preview { frame, latency }) = pipeline.try_preview()
             && last_shown != Some(frame.position)
         {
             last_shown = Some(frame.position);
             shown += 1;
             latencies.push(latency);
             decode_times.push(frame.read_time);
+        }
+        if let Some(FrameResult { frame, timings, .. }) = pipeline.try_result()
+            && last_analysed != Some(frame.position)
+        {
+            last_analysed = Some(frame.position);
+            analysed += 1;
             worker_times.push(
                 timings
                     .iter()
@@ -228,11 +264,13 @@ fn scenario(
         next_tick += tick;
         std::thread::sleep(next_tick.saturating_duration_since(Instant::now()));
     }
+    pipeline.hold_analysis(false);
     let after = pipeline.scrub_stats();
     let hits = after.cache.hits - before.cache.hits.min(after.cache.hits);
     let misses = after.cache.misses - before.cache.misses.min(after.cache.misses);
     Ok(Measured {
         shown,
+        analysed,
         elapsed: started.elapsed(),
         hit_rate: hits as f64 / (hits + misses).max(1) as f64,
         decoded: after.decoded,

@@ -80,6 +80,11 @@ impl ActionPrediction {
 }
 
 impl ActionModel {
+    /// Lets `cancel` stop this model's runs.
+    pub fn set_cancel(&mut self, cancel: &super::RunCancel) {
+        self.model.set_cancel(cancel);
+    }
+
     /// Loads, validates and warms up an action model.
     pub fn load(path: &Path, options: &InferOptions) -> Result<Self, InferError> {
         let (model, _) = LoadedModel::load(ModelKind::Action, path, options)?;

@@ -29,6 +29,11 @@ pub struct DepthOutput {
 }
 
 impl DepthModel {
+    /// Lets `cancel` stop this model's runs.
+    pub fn set_cancel(&mut self, cancel: &super::RunCancel) {
+        self.model.set_cancel(cancel);
+    }
+
     /// Loads, validates and warms up a depth model.
     pub fn load(path: &Path, options: &InferOptions) -> Result<Self, InferError> {
         let (model, details) = LoadedModel::load(ModelKind::Depth, path, options)?;

@@ -85,6 +85,12 @@ pub enum InferError {
         /// What is wrong with it.
         source: super::mediapipe::MediaPipeError,
     },
+    /// The run was stopped through [`super::RunCancel`] (its frame went stale).
+    #[error("{kind} model: run stopped (the frame went stale)")]
+    Cancelled {
+        /// Which model.
+        kind: ModelKind,
+    },
     /// ONNX Runtime failed while running the model, or returned something unexpected.
     #[error("{kind} model: {message}")]
     Run {

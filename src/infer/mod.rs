@@ -10,11 +10,13 @@
 //! - [`depth_to_8bit`], [`decode_pose`] and [`ActionFrame`] / [`uniform_sample_indices`] /
 //!   [`SlidingWindow`] are the pure post- and pre-processing steps of SHARP.
 //! - [`ModelSet`] loads all three from a folder; a missing model is a state, not an error.
+//! - [`RunCancel`] stops their runs from another thread when the frame went stale.
 //! - [`mediapipe`] is the second pose backend: Google's pretrained MediaPipe Hands
 //!   (palm detection + hand landmarks), shipped in `models/mediapipe/`.
 
 mod action;
 mod action_window;
+mod cancel;
 mod contract;
 mod depth;
 mod error;
@@ -36,6 +38,7 @@ pub use action::{
 pub use action_window::{
     DEFAULT_WINDOW_SECONDS, SlidingWindow, torch_linspace_f32, uniform_sample_indices,
 };
+pub use cancel::RunCancel;
 pub use contract::ModelKind;
 pub use depth::{DepthModel, DepthOutput, depth_to_8bit};
 pub use error::InferError;

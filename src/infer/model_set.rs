@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::action::ActionModel;
+use super::cancel::RunCancel;
 use super::contract::ModelKind;
 use super::depth::DepthModel;
 use super::error::InferError;
@@ -183,6 +184,20 @@ impl ModelSet {
             pose: ModelSlot::load(ModelKind::Pose, &paths.pose, options, PoseModel::load),
             action: ModelSlot::load(ModelKind::Action, &paths.action, options, ActionModel::load),
             hands: load_hands(&paths.mediapipe, paths.mediapipe_variant, options),
+        }
+    }
+
+    /// Lets `cancel` stop the runs of the SHARP networks (MediaPipe's runs take
+    /// milliseconds and are not stopped).
+    pub fn set_cancel(&mut self, cancel: &RunCancel) {
+        if let ModelSlot::Ready(model) = &mut self.depth {
+            model.set_cancel(cancel);
+        }
+        if let ModelSlot::Ready(model) = &mut self.pose {
+            model.set_cancel(cancel);
+        }
+        if let ModelSlot::Ready(model) = &mut self.action {
+            model.set_cancel(cancel);
         }
     }
 

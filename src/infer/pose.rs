@@ -38,6 +38,11 @@ pub struct PoseRaw<'a> {
 }
 
 impl PoseModel {
+    /// Lets `cancel` stop this model's runs.
+    pub fn set_cancel(&mut self, cancel: &super::RunCancel) {
+        self.model.set_cancel(cancel);
+    }
+
     /// Loads, validates and warms up a pose model.
     pub fn load(path: &Path, options: &InferOptions) -> Result<Self, InferError> {
         let (model, details) = LoadedModel::load(ModelKind::Pose, path, options)?;

@@ -10,6 +10,7 @@ use ort::memory::Allocator;
 use ort::session::{IoBinding, Session};
 use ort::value::Tensor;
 
+use super::cancel::RunCancel;
 use super::contract::{ModelKind, TensorInfo, check_interface};
 use super::error::InferError;
 use super::metadata::{Details, parse_metadata};
@@ -41,6 +42,7 @@ pub(crate) struct LoadedModel {
     input: Tensor<f32>,
     outputs: Vec<Tensor<f32>>,
     info: ModelInfo,
+    cancel: Option<RunCancel>,
 }
 
 /// The outputs of one run, in contract order, borrowed from the model's bound tensors.
@@ -94,6 +96,7 @@ impl LoadedModel {
                 load_time,
                 warm_up_time: Duration::ZERO,
             },
+            cancel: None,
         };
         let started = Instant::now();
         model.run(&vec![0.0; kind.spec().inputs[0].len()])?;
@@ -104,6 +107,11 @@ impl LoadedModel {
 
     pub fn info(&self) -> &ModelInfo {
         &self.info
+    }
+
+    /// Lets `cancel` stop this model's runs.
+    pub fn set_cancel(&mut self, cancel: &RunCancel) {
+        self.cancel = Some(cancel.clone());
     }
 
     /// Runs the model on one input (batch of one, the contract's input shape); the
@@ -126,9 +134,23 @@ impl LoadedModel {
         self.binding
             .bind_input(input_spec.name, &self.input)
             .map_err(|e| run_error(format!("could not bind the input: {e}")))?;
-        self.session
-            .run_binding(&self.binding)
-            .map_err(|e| run_error(format!("inference failed: {e}")))?;
+        let options = match &self.cancel {
+            Some(cancel) if cancel.is_cancelled() => return Err(InferError::Cancelled { kind }),
+            Some(cancel) => cancel.run_options(),
+            None => None,
+        };
+        let outcome = match options {
+            Some(options) => self
+                .session
+                .run_binding_with_options(&self.binding, options),
+            None => self.session.run_binding(&self.binding),
+        };
+        if let Err(error) = outcome {
+            return Err(match &self.cancel {
+                Some(cancel) if cancel.is_cancelled() => InferError::Cancelled { kind },
+                _ => run_error(format!("inference failed: {error}")),
+            });
+        }
         Ok(ModelOutputs {
             tensors: &self.outputs,
         })

@@ -125,6 +125,17 @@ pub struct Seek {
     pub requested: Instant,
 }
 
+/// A frame of a seekable source as soon as it is read, before the worker processes it,
+/// so the RGB panel follows a dragged timeline at the decode rate while the analysis
+/// panels catch up at the processing rate.
+#[derive(Clone)]
+pub struct Preview {
+    /// The frame as read.
+    pub frame: Frame,
+    /// From the UI's request to the frame being read.
+    pub latency: Duration,
+}
+
 /// Everything the panels show for one frame.
 #[derive(Clone, Debug)]
 pub struct FrameResult {

@@ -1,6 +1,8 @@
 //! Threads and channels that carry frames from the source through processing to the UI.
 //!
-//! source thread --(latest frame)--> worker --(latest result)--> UI.
+//! source thread --(latest frame)--> worker --(latest result)--> UI, and for seekable
+//! sources source thread --(latest preview)--> UI, so the RGB panel keeps up with a
+//! dragged timeline however slow the models are.
 //! The UI sends commands and polls for results; it never waits on either thread.
 
 mod depth_cache;
@@ -18,12 +20,13 @@ use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender};
 
-use crate::infer::ModelPaths;
+use crate::infer::{ModelPaths, RunCancel};
 
 pub use hands_pose::{HandsSettings, PoseBackend, RootDepthSource, describe_roots};
 pub use latest::{LatestReceiver, LatestSender, latest};
 pub use messages::{
-    CameraSpec, FrameResult, MaskSettings, PipelineEvent, RecordingEvent, Seek, SourceSpec, Stage,
+    CameraSpec, FrameResult, MaskSettings, PipelineEvent, Preview, RecordingEvent, Seek,
+    SourceSpec, Stage,
 };
 pub use processor::{
     ACTION_WINDOW_SECONDS, ActionInput, ActionOutcome, FrameProcessor, PoseOutcome,
@@ -34,7 +37,7 @@ pub use worker::WorkerOptions;
 use crate::dataset::own_pose::OwnPoseFrame;
 use crate::source::ScrubStats;
 use source_thread::{SharedStats, SourceCommand};
-use worker::WorkerCommand;
+use worker::{WorkerCommand, WorkerLinks};
 
 /// Called by the threads whenever the UI has something new to show.
 pub type Repaint = Arc<dyn Fn() + Send + Sync>;
@@ -44,8 +47,11 @@ pub struct Pipeline {
     source_commands: Option<Sender<SourceCommand>>,
     worker_commands: Option<Sender<WorkerCommand>>,
     results: LatestReceiver<FrameResult>,
+    previews: LatestReceiver<Preview>,
     events: Receiver<PipelineEvent>,
     scrub_stats: SharedStats,
+    /// Stops the worker's model runs when analysis is put on hold.
+    cancel: RunCancel,
     threads: Vec<JoinHandle<()>>,
 }
 
@@ -62,17 +68,21 @@ impl Pipeline {
         let (events_tx, events_rx) = crossbeam_channel::unbounded();
         let (frames_tx, frames_rx) = latest();
         let (results_tx, results_rx) = latest();
+        let (previews_tx, previews_rx) = latest();
         let source_repaint = Arc::clone(&repaint);
         let source_events = events_tx.clone();
         let source_to_worker = worker_tx.clone();
         let scrub_stats = SharedStats::default();
         let source_stats = Arc::clone(&scrub_stats);
+        let cancel = RunCancel::new();
+        let worker_cancel = cancel.clone();
         let source = std::thread::Builder::new()
             .name("sharp-source".into())
             .spawn(move || {
                 source_thread::run(
                     source_rx,
                     frames_tx,
+                    previews_tx,
                     source_to_worker,
                     source_events,
                     source_repaint,
@@ -82,16 +92,24 @@ impl Pipeline {
         let worker = std::thread::Builder::new()
             .name("sharp-worker".into())
             .spawn(move || {
-                worker::run(
-                    frames_rx, worker_rx, results_tx, events_tx, settings, options, repaint,
-                )
+                let links = WorkerLinks {
+                    frames: frames_rx,
+                    commands: worker_rx,
+                    results: results_tx,
+                    events: events_tx,
+                    cancel: worker_cancel,
+                    repaint,
+                };
+                worker::run(links, settings, options)
             })?;
         Ok(Self {
             source_commands: Some(source_tx),
             worker_commands: Some(worker_tx),
             results: results_rx,
+            previews: previews_rx,
             events: events_rx,
             scrub_stats,
+            cancel,
             threads: vec![source, worker],
         })
     }
@@ -112,6 +130,22 @@ impl Pipeline {
     /// Sets the frame cache budget of seekable sources, in bytes.
     pub fn set_cache_budget(&self, bytes: usize) {
         self.send_source(SourceCommand::SetCacheBudget(bytes));
+    }
+
+    /// Holds analysis (`true`) while the timeline is dragged faster than the models keep
+    /// up: the SHARP networks' run in progress is stopped, frames still reach the UI as
+    /// previews, and the newest is analysed once the hold is lifted, so inference does
+    /// not take the cores the decoding needs.
+    pub fn hold_analysis(&self, hold: bool) {
+        if hold {
+            self.cancel.cancel();
+        } else {
+            self.cancel.release();
+        }
+        self.send_source(SourceCommand::HoldAnalysis(hold));
+        if !hold {
+            self.send_worker(WorkerCommand::Resume);
+        }
     }
 
     /// Starts recording the live camera into a new take under `root`; the answer
@@ -166,6 +200,13 @@ impl Pipeline {
     /// The newest result, if one arrived since the last call.
     pub fn try_result(&self) -> Option<FrameResult> {
         self.results.try_recv()
+    }
+
+    /// The newest frame read from a seekable source, if one arrived since the last call;
+    /// its [`FrameResult`] follows once the worker has processed it (unless a newer
+    /// frame replaced it first).
+    pub fn try_preview(&self) -> Option<Preview> {
+        self.previews.try_recv()
     }
 
     /// Events since the last call.

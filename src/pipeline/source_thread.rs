@@ -3,7 +3,8 @@
 //! A seekable source (take, video) sits behind a [`Scrubber`]: the newest requested
 //! position is answered from the frame cache or decoded first by the decode threads,
 //! which read ahead of the play head meanwhile; pending seeks are coalesced so only the
-//! newest is served, while the frame last asked for is still shown when it arrives. A
+//! newest is served, while the frame last asked for is still shown when it arrives.
+//! Each served frame goes both to the worker and, as a [`Preview`], straight to the UI. A
 //! live camera runs on its capture threads; every captured frame is forwarded (latest
 //! wins) and, while recording, handed to the [`Recorder`].
 
@@ -15,7 +16,7 @@ use crossbeam_channel::{Receiver, Sender, never, select};
 
 use super::Repaint;
 use super::latest::LatestSender;
-use super::messages::{CameraSpec, PipelineEvent, RecordingEvent, Seek, SourceSpec};
+use super::messages::{CameraSpec, PipelineEvent, Preview, RecordingEvent, Seek, SourceSpec};
 use super::worker::WorkerCommand;
 use crate::dataset::discover_takes;
 use crate::dataset::own_pose::OwnPoseFrame;
@@ -36,6 +37,7 @@ pub(super) enum SourceCommand {
     Open(SourceSpec),
     Seek(Seek),
     SetCacheBudget(usize),
+    HoldAnalysis(bool),
     StartRecording(PathBuf),
     StopRecording,
     RecordPose {
@@ -66,6 +68,7 @@ enum Active {
 pub(super) fn run(
     commands: Receiver<SourceCommand>,
     frames: LatestSender<(Frame, Seek)>,
+    previews: LatestSender<Preview>,
     worker: Sender<WorkerCommand>,
     events: Sender<PipelineEvent>,
     repaint: Repaint,
@@ -73,6 +76,7 @@ pub(super) fn run(
 ) {
     let mut thread = SourceThread {
         frames,
+        previews,
         worker,
         events,
         repaint,
@@ -81,6 +85,8 @@ pub(super) fn run(
         pending: None,
         demanded: None,
         budget: DEFAULT_CACHE_BYTES,
+        hold_analysis: false,
+        held: None,
         recorder: None,
         last_progress: Instant::now(),
     };
@@ -127,6 +133,8 @@ pub(super) fn run(
 
 struct SourceThread {
     frames: LatestSender<(Frame, Seek)>,
+    /// Frames of seekable sources for the UI, sent before the worker sees them.
+    previews: LatestSender<Preview>,
     /// Told when a source starts, so it resets its per-source state.
     worker: Sender<WorkerCommand>,
     events: Sender<PipelineEvent>,
@@ -140,6 +148,10 @@ struct SourceThread {
     /// decode still shows frames (slightly behind) instead of none.
     demanded: Option<Seek>,
     budget: usize,
+    /// While set, served frames go to the UI only; the newest is kept in `held` and
+    /// analysed once the hold ends.
+    hold_analysis: bool,
+    held: Option<(Frame, Seek)>,
     recorder: Option<Recorder>,
     last_progress: Instant,
 }
@@ -154,6 +166,12 @@ impl SourceThread {
                 if let Active::Seekable(scrubber) = &mut self.active {
                     scrubber.set_budget(bytes);
                     publish(&self.stats, scrubber.stats());
+                }
+            }
+            SourceCommand::HoldAnalysis(hold) => {
+                self.hold_analysis = hold;
+                if !hold && let Some(held) = self.held.take() {
+                    self.frames.send(held);
                 }
             }
             SourceCommand::StartRecording(root) => self.start_recording(root),
@@ -196,6 +214,7 @@ impl SourceThread {
                 self.active = active;
                 self.pending = None;
                 self.demanded = None;
+                self.held = None;
                 let info = match &self.active {
                     Active::Seekable(scrubber) => {
                         publish(&self.stats, scrubber.stats());
@@ -304,7 +323,7 @@ impl SourceThread {
                 self.pending = None;
                 // An older frame arriving later must not replace this newer one.
                 self.demanded = None;
-                self.frames.send((frame, seek));
+                self.deliver(frame, seek);
             }
             Ok(None) => {
                 self.pending = Some((seek, true));
@@ -343,8 +362,22 @@ impl SourceThread {
         }
         self.demanded = None;
         match result {
-            Ok(frame) => self.frames.send((frame, seek)),
+            Ok(frame) => self.deliver(frame, seek),
             Err(error) => self.frame_failed(position, error.to_string()),
+        }
+    }
+
+    /// Hands a frame of a seekable source to the UI at once, and to the worker unless
+    /// analysis is on hold.
+    fn deliver(&mut self, frame: Frame, seek: Seek) {
+        self.previews.send(Preview {
+            frame: frame.clone(),
+            latency: seek.requested.elapsed(),
+        });
+        if self.hold_analysis {
+            self.held = Some((frame, seek));
+        } else {
+            self.frames.send((frame, seek));
         }
     }
 

@@ -1,5 +1,7 @@
 //! The worker thread: loads the models, runs the SHARP chain (with either pose backend) on each frame and colours
-//! the depth maps for display.
+//! the depth maps for display. A frame whose runs were stopped through [`RunCancel`]
+//! (the timeline was dragged on) yields no result; it is analysed again on
+//! [`WorkerCommand::Resume`] unless a newer frame came meanwhile.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,7 +13,7 @@ use super::Repaint;
 use super::latest::{LatestReceiver, LatestSender};
 use super::messages::{FrameResult, PipelineEvent, Seek, Stage};
 use super::processor::{FrameProcessor, ProcessSettings};
-use crate::infer::{InferOptions, ModelPaths, ModelSet};
+use crate::infer::{InferOptions, ModelPaths, ModelSet, RunCancel};
 use crate::mask::{MaskEngine, MaskPreference};
 use crate::source::Frame;
 use crate::viz::DepthColormap;
@@ -35,27 +37,52 @@ pub(super) enum WorkerCommand {
     LoadModels(ModelPaths),
     /// A new source opened: forget the old one's caches and size the action window.
     StartSource { fps: f32 },
+    /// Analysis may go on: the current frame is analysed again if its run was stopped.
+    Resume,
 }
 
 /// The last frame, kept so a settings change re-runs it without reading it again.
 struct Current {
     frame: Frame,
     depth_view: Option<Arc<RgbImage>>,
+    /// Whether its result was delivered (false when its runs were stopped).
+    analysed: bool,
+}
+
+/// What the worker receives from and sends to the other threads.
+pub(super) struct WorkerLinks {
+    /// Frames to analyse (newest wins).
+    pub frames: LatestReceiver<(Frame, Seek)>,
+    /// Commands from the UI and the source thread.
+    pub commands: Receiver<WorkerCommand>,
+    /// Results for the UI (newest wins).
+    pub results: LatestSender<FrameResult>,
+    /// Notices for the UI.
+    pub events: Sender<PipelineEvent>,
+    /// Stops the models' runs while analysis is held.
+    pub cancel: RunCancel,
+    /// Wakes the UI.
+    pub repaint: Repaint,
 }
 
 /// Runs until its frame input or command channel closes.
-pub(super) fn run(
-    frames: LatestReceiver<(Frame, Seek)>,
-    commands: Receiver<WorkerCommand>,
-    results: LatestSender<FrameResult>,
-    events: Sender<PipelineEvent>,
-    mut settings: ProcessSettings,
-    options: WorkerOptions,
-    repaint: Repaint,
-) {
+pub(super) fn run(links: WorkerLinks, mut settings: ProcessSettings, options: WorkerOptions) {
+    let WorkerLinks {
+        frames,
+        commands,
+        results,
+        events,
+        cancel,
+        repaint,
+    } = links;
     let engine = MaskEngine::new(options.mask);
     let infer = options.infer;
-    let models = load_models(&options.models, &infer, &events);
+    let loader = Loader {
+        infer,
+        cancel: cancel.clone(),
+        events,
+    };
+    let models = loader.load(&options.models);
     repaint();
     let mut processor = FrameProcessor::new(engine, models);
     let mut current: Option<Current> = None;
@@ -65,7 +92,7 @@ pub(super) fn run(
                 let Ok((frame, seek)) = message else { break };
                 // Commands sent before this frame (a new source, say) apply to it.
                 for command in commands.try_iter() {
-                    apply(command, &mut processor, &mut settings, &mut current, &infer, &events);
+                    apply(command, &mut processor, &mut settings, &mut current, &loader);
                 }
                 let started = Instant::now();
                 let depth_view = frame
@@ -73,26 +100,66 @@ pub(super) fn run(
                     .as_ref()
                     .map(|depth| Arc::new(DepthColormap::default().colorize_mm(depth)));
                 let view_time = started.elapsed();
-                results.send(process(&mut processor, &frame, depth_view.clone(), view_time, settings, seek.requested));
-                current = Some(Current { frame, depth_view });
+                let mut fresh = Current { frame, depth_view, analysed: false };
+                analyse(&mut processor, &mut fresh, view_time, settings, seek.requested, &cancel, &results);
+                current = Some(fresh);
             }
             recv(commands) -> message => {
                 let Ok(command) = message else { break };
-                if apply(command, &mut processor, &mut settings, &mut current, &infer, &events)
-                    && let Some(current) = &current
+                if apply(command, &mut processor, &mut settings, &mut current, &loader)
+                    && let Some(current) = &mut current
                 {
-                    results.send(process(
-                        &mut processor,
-                        &current.frame,
-                        current.depth_view.clone(),
-                        Duration::ZERO,
-                        settings,
-                        Instant::now(),
-                    ));
+                    analyse(&mut processor, current, Duration::ZERO, settings, Instant::now(), &cancel, &results);
                 }
             }
         }
         repaint();
+    }
+}
+
+/// Runs the chain on `current` and sends the result, unless runs were stopped meanwhile
+/// (the result would be stale and incomplete).
+fn analyse(
+    processor: &mut FrameProcessor,
+    current: &mut Current,
+    depth_view_time: Duration,
+    settings: ProcessSettings,
+    requested: Instant,
+    cancel: &RunCancel,
+    results: &LatestSender<FrameResult>,
+) {
+    let result = process(
+        processor,
+        &current.frame,
+        current.depth_view.clone(),
+        depth_view_time,
+        settings,
+        requested,
+    );
+    current.analysed = !cancel.is_cancelled();
+    if current.analysed {
+        results.send(result);
+    }
+}
+
+/// Loads model sets and reports their states.
+struct Loader {
+    infer: InferOptions,
+    cancel: RunCancel,
+    events: Sender<PipelineEvent>,
+}
+
+impl Loader {
+    fn load(&self, paths: &ModelPaths) -> ModelSet {
+        let mut models = ModelSet::load(paths, &self.infer);
+        models.set_cancel(&self.cancel);
+        let _ = self
+            .events
+            .send(PipelineEvent::Models(models.statuses().to_vec()));
+        let _ = self
+            .events
+            .send(PipelineEvent::Hands(models.hands_status()));
+        models
     }
 }
 
@@ -102,8 +169,7 @@ fn apply(
     processor: &mut FrameProcessor,
     settings: &mut ProcessSettings,
     current: &mut Option<Current>,
-    infer: &InferOptions,
-    events: &Sender<PipelineEvent>,
+    loader: &Loader,
 ) -> bool {
     match command {
         WorkerCommand::Settings(new_settings) => {
@@ -112,7 +178,7 @@ fn apply(
             changed
         }
         WorkerCommand::LoadModels(paths) => {
-            processor.set_models(load_models(&paths, infer, events));
+            processor.set_models(loader.load(&paths));
             true
         }
         WorkerCommand::StartSource { fps } => {
@@ -120,18 +186,8 @@ fn apply(
             *current = None;
             false
         }
+        WorkerCommand::Resume => current.as_ref().is_some_and(|current| !current.analysed),
     }
-}
-
-fn load_models(
-    paths: &ModelPaths,
-    infer: &InferOptions,
-    events: &Sender<PipelineEvent>,
-) -> ModelSet {
-    let models = ModelSet::load(paths, infer);
-    let _ = events.send(PipelineEvent::Models(models.statuses().to_vec()));
-    let _ = events.send(PipelineEvent::Hands(models.hands_status()));
-    models
 }
 
 /// Runs the chain and assembles the result; `depth_view_time` is the time already spent

@@ -9,7 +9,7 @@ use super::action_panel::action_section;
 use super::controls::{display_controls, mask_controls, source_details, timing_readout};
 use super::error_plot::mpjpe_plot;
 use super::models_panel::models_section;
-use super::panels::central_panels;
+use super::panels::{PanelContent, central_panels};
 use super::playback::Playback;
 use super::pose_error::{MpjpeHistory, frame_outcome, joint_colors};
 use super::pose_panel::pose_section;
@@ -25,10 +25,14 @@ use crate::infer::{ModelKind, ModelStatus};
 use crate::pipeline::{
     FrameResult, Pipeline, PipelineEvent, PoseBackend, SourceSpec, WorkerOptions,
 };
-use crate::source::{SourceInfo, own_pose_from_prediction};
+use crate::source::{Frame, SourceInfo, own_pose_from_prediction};
 
 /// Folder (relative to the working directory) that "Export figure…" writes to.
 pub const FIGURE_FOLDER: &str = "figures";
+
+/// Analysis slower than this per frame is held while the timeline is dragged (when the
+/// user lets it): the scrubbing target is 30 frames per second.
+const SCRUB_FRAME_BUDGET: std::time::Duration = std::time::Duration::from_millis(33);
 
 /// How many past problem messages the side panel keeps.
 const MESSAGE_LOG: usize = 50;
@@ -63,6 +67,9 @@ pub struct ViewerApp {
     settings: ViewerSettings,
     source: Option<SourceInfo>,
     playback: Playback,
+    /// The frame in the RGB panel: the newest preview of a seekable source (ahead of
+    /// `result` while processing catches up), or the newest result's frame.
+    shown: Option<Frame>,
     result: Option<FrameResult>,
     /// The shown result against its ground truth, when it has a prediction and one.
     outcome: Option<FrameOutcome>,
@@ -78,6 +85,8 @@ pub struct ViewerApp {
     sources: SourcesUi,
     /// Where the last exported figure went, or why it failed.
     figure_notice: Option<String>,
+    /// Whether the pipeline was told to hold analysis (timeline dragged, analysis slow).
+    analysis_held: bool,
 }
 
 impl ViewerApp {
@@ -104,6 +113,7 @@ impl ViewerApp {
             settings,
             source: None,
             playback: Playback::new(0, 30.0),
+            shown: None,
             result: None,
             outcome: None,
             mpjpe: MpjpeHistory::default(),
@@ -116,6 +126,7 @@ impl ViewerApp {
             start_position: launch.start_position,
             sources,
             figure_notice: None,
+            analysis_held: false,
         })
     }
 
@@ -179,6 +190,7 @@ impl ViewerApp {
                     self.playback = Playback::new(info.frame_count, info.fps);
                     self.mpjpe.reset(info.frame_count);
                     self.outcome = None;
+                    self.shown = None;
                     self.playback.seek(self.start_position, Instant::now());
                     self.start_position = 0;
                     self.pipeline.seek(self.playback.position());
@@ -199,10 +211,22 @@ impl ViewerApp {
                 }
             }
         }
+        if let Some(preview) = self.pipeline.try_preview() {
+            self.stats.record_shown(Instant::now(), preview.latency);
+            self.textures.update_rgb(ctx, &preview.frame.rgb);
+            self.shown = Some(preview.frame);
+        }
         if let Some(result) = self.pipeline.try_result() {
             self.record_live_pose(&result);
-            self.stats.record_result(&result, Instant::now());
-            self.textures.update(ctx, &result);
+            let now = Instant::now();
+            self.stats.record_result(&result, now);
+            // Seekable sources show their frames as previews; live ones with the result.
+            if self.shown.is_none() || self.source.as_ref().is_some_and(|info| info.live) {
+                self.stats.record_shown(now, result.latency);
+                self.textures.update_rgb(ctx, &result.frame.rgb);
+                self.shown = Some(result.frame.clone());
+            }
+            self.textures.update_analysis(ctx, &result);
             self.outcome = frame_outcome(&result);
             if let Some(outcome) = &self.outcome {
                 self.mpjpe.record_outcome(result.frame.position, outcome);
@@ -298,10 +322,25 @@ impl ViewerApp {
                 TimelineRequest::Step(delta) => self.playback.step(delta),
                 TimelineRequest::Seek(position) => self.playback.seek(position, now),
                 TimelineRequest::SpeedChanged => self.playback.rebase(now),
+                TimelineRequest::Dragging => continue,
             }
             if self.playback.position() != before || matches!(request, TimelineRequest::Seek(_)) {
                 self.pipeline.seek(self.playback.position());
             }
+        }
+    }
+
+    /// Holds analysis while the timeline is dragged if frames take longer to analyse
+    /// than [`SCRUB_FRAME_BUDGET`] and the user allows it; lifts the hold otherwise.
+    fn hold_analysis_while_dragging(&mut self, dragging: bool) {
+        let slow = self
+            .stats
+            .processing()
+            .is_some_and(|processing| processing.median > SCRUB_FRAME_BUDGET);
+        let hold = dragging && slow && self.settings.hold_slow_analysis;
+        if hold != self.analysis_held {
+            self.analysis_held = hold;
+            self.pipeline.hold_analysis(hold);
         }
     }
 
@@ -451,6 +490,7 @@ impl ViewerApp {
                 &mut self.settings.playback_speed,
                 &mut self.settings.loop_playback,
             );
+            self.hold_analysis_while_dragging(requests.contains(&TimelineRequest::Dragging));
             self.apply_timeline(requests);
             if self.settings.show_mpjpe_curve && !self.mpjpe.is_empty() {
                 mpjpe_plot(ui, &self.mpjpe, self.playback.position());
@@ -471,10 +511,13 @@ impl ViewerApp {
                 ui,
                 area,
                 &mut self.settings,
-                self.source.as_ref(),
-                self.result.as_ref(),
-                &self.textures,
-                joint_errors.as_ref(),
+                PanelContent {
+                    source: self.source.as_ref(),
+                    shown: self.shown.as_ref(),
+                    result: self.result.as_ref(),
+                    textures: &self.textures,
+                    joint_errors: joint_errors.as_ref(),
+                },
             );
         });
     }

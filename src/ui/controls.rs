@@ -85,6 +85,15 @@ pub fn display_controls(ui: &mut Ui, settings: &mut ViewerSettings) -> bool {
         "MPJPE curve under the timeline",
     );
     ui.checkbox(&mut settings.show_speed_readout, "speed readout");
+    ui.checkbox(
+        &mut settings.hold_slow_analysis,
+        "hold slow analysis while dragging",
+    )
+    .on_hover_text(
+        "when a frame takes longer to analyse than scrubbing allows (a CPU with the \
+         SHARP models), dragging the timeline shows frames only and the frame it stops \
+         on is analysed; the cores then go to decoding",
+    );
     if ui.button("reset 3D view").clicked() {
         settings.camera_3d = Default::default();
     }
@@ -96,7 +105,10 @@ pub fn timing_readout(ui: &mut Ui, stats: &PipelineStats, dropped: u64) {
     ui.heading("Speed");
     let fps = |value: Option<f32>| value.map_or("-".to_owned(), |v| format!("{v:.1}"));
     ui.monospace(format!("UI       {:>6} fps", fps(stats.ui_fps())));
-    ui.monospace(format!("pipeline {:>6} fps", fps(stats.result_fps())));
+    ui.monospace(format!("frames   {:>6} fps", fps(stats.shown_fps())))
+        .on_hover_text("new frames reaching the RGB panel");
+    ui.monospace(format!("analysed {:>6} fps", fps(stats.result_fps())))
+        .on_hover_text("frames through the whole SHARP chain");
     egui::Grid::new("stage-timings")
         .striped(true)
         .show(ui, |ui| {
@@ -108,6 +120,12 @@ pub fn timing_readout(ui: &mut Ui, stats: &PipelineStats, dropped: u64) {
                 ui.label(stage.label());
                 ui.monospace(format!("{:6.1} ms", summary.median.as_secs_f64() * 1e3));
                 ui.monospace(format!("{:6.1} ms", summary.p90.as_secs_f64() * 1e3));
+                ui.end_row();
+            }
+            if let Some(latency) = stats.shown_latency() {
+                ui.label("seek to frame");
+                ui.monospace(format!("{:6.1} ms", latency.median.as_secs_f64() * 1e3));
+                ui.monospace(format!("{:6.1} ms", latency.p90.as_secs_f64() * 1e3));
                 ui.end_row();
             }
             if let Some(latency) = stats.latency() {

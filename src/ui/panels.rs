@@ -11,24 +11,44 @@ use super::settings::ViewerSettings;
 use super::skeleton_view::{SkeletonScene, skeleton_view};
 use super::textures::PanelTextures;
 use crate::pipeline::FrameResult;
-use crate::source::SourceInfo;
+use crate::source::{Frame, SourceInfo};
 
 /// Height of the action banner.
 const BANNER_HEIGHT: f32 = 30.0;
 /// Gap between grid cells.
 const GAP: f32 = 6.0;
 
-/// Shows the banner and the four panels in `area`; predicted hands with colours in
-/// `joint_errors` are drawn in them.
+/// What the central panels show.
+pub struct PanelContent<'a> {
+    /// The open source.
+    pub source: Option<&'a SourceInfo>,
+    /// The frame in the RGB panel; it runs ahead of `result` while a dragged timeline
+    /// outpaces processing.
+    pub shown: Option<&'a Frame>,
+    /// The newest analysed frame.
+    pub result: Option<&'a FrameResult>,
+    /// The panels' images.
+    pub textures: &'a PanelTextures,
+    /// Colours of the predicted joints by error, when the user wants them.
+    pub joint_errors: Option<&'a JointColors>,
+}
+
+/// Shows the banner and the four panels in `area`. While the RGB panel runs ahead of
+/// the analysis, its overlay has the ground truth only and the other panels say which
+/// frame they still show.
 pub fn central_panels(
     ui: &mut Ui,
     area: Rect,
     settings: &mut ViewerSettings,
-    source: Option<&SourceInfo>,
-    result: Option<&FrameResult>,
-    textures: &PanelTextures,
-    joint_errors: Option<&JointColors>,
+    content: PanelContent<'_>,
 ) {
+    let PanelContent {
+        source,
+        shown,
+        result,
+        textures,
+        joint_errors,
+    } = content;
     let banner = Rect::from_min_size(area.min, vec2(area.width(), BANNER_HEIGHT));
     text_in(
         ui,
@@ -44,16 +64,26 @@ pub fn central_panels(
         )
     };
 
-    let intrinsics = result.map(|result| result.frame.intrinsics);
+    let analysed = result.map(|result| &result.frame);
     let ground_truth = result.and_then(|result| result.frame.annotations.hands);
     let pose = result.and_then(|result| result.processed.pose.as_ref());
     let synthetic = source.is_some_and(|info| info.synthetic);
-    let overlay = |on: bool| {
+    let catching_up = match (shown, analysed) {
+        (Some(shown), Some(analysed)) if !same_frame(shown, analysed) => {
+            format!(" [frame {}, catching up]", analysed.number)
+        }
+        _ => String::new(),
+    };
+    let overlay = |on: bool, frame: Option<&Frame>| {
+        let in_sync = frame.zip(analysed).is_some_and(|(a, b)| same_frame(a, b));
+        let intrinsics = frame.map(|frame| frame.intrinsics);
+        let hands = frame.and_then(|frame| frame.annotations.hands);
+        let pose = pose.filter(|_| in_sync);
         move |painter: &egui::Painter, rect: Rect| {
             if !on {
                 return;
             }
-            if let (Some(k), Some(hands)) = (intrinsics, ground_truth.as_ref()) {
+            if let (Some(k), Some(hands)) = (intrinsics, hands.as_ref()) {
                 draw_ground_truth_hands(painter, rect, &k, hands);
             }
             if let Some(pose) = pose {
@@ -71,7 +101,7 @@ pub fn central_panels(
         textures.rgb.as_ref(),
         None,
         "no frame yet",
-        overlay(settings.show_2d_skeleton),
+        overlay(settings.show_2d_skeleton, shown.or(analysed)),
     );
 
     let (depth_title, depth_texture) = depth_panel(settings, textures);
@@ -82,7 +112,7 @@ pub fn central_panels(
     image_panel(
         ui,
         cell(1.0, 0.0),
-        depth_title,
+        &format!("{depth_title}{catching_up}"),
         depth_texture,
         frame_size,
         depth_placeholder,
@@ -100,7 +130,7 @@ pub fn central_panels(
             None => "Masked (pose input): off".to_owned(),
         },
         None => "Masked (pose input)".to_owned(),
-    };
+    } + &catching_up;
     image_panel(
         ui,
         cell(0.0, 1.0),
@@ -108,7 +138,7 @@ pub fn central_panels(
         textures.masked.as_ref(),
         None,
         "no frame yet",
-        overlay(settings.skeleton_on_masked),
+        overlay(settings.skeleton_on_masked, analysed),
     );
 
     let (title, body) = split_title(cell(1.0, 1.0));
@@ -122,7 +152,7 @@ pub fn central_panels(
         (Some(backend), true) => format!("3D skeleton (colour: {backend}, grey: GT; camera frame)"),
         (Some(backend), false) => format!("3D skeleton ({backend}; camera frame)"),
         (None, _) => "3D skeleton (GT; camera frame)".to_owned(),
-    };
+    } + &catching_up;
     panel_title(ui, title, &title_text);
     let predicted_m = pose.map(|pose| pose.prediction.hands.scaled(0.001));
     let object = result.and_then(|result| result.frame.annotations.object);
@@ -137,6 +167,11 @@ pub fn central_panels(
             joint_errors,
         },
     );
+}
+
+/// Whether two frames are the same frame of the same source position.
+fn same_frame(a: &Frame, b: &Frame) -> bool {
+    a.position == b.position && a.number == b.number
 }
 
 /// Which depth map the depth panel shows: pseudo-depth or ground truth as the user

@@ -45,6 +45,9 @@ pub struct ViewerSettings {
     pub show_mpjpe_curve: bool,
     /// Show the frame-rate and latency readout.
     pub show_speed_readout: bool,
+    /// While the timeline is dragged, analyse only the frame it stops on when analysis
+    /// is slower than scrubbing (so the frames keep up on a CPU).
+    pub hold_slow_analysis: bool,
     /// Playback speed factor.
     pub playback_speed: f32,
     /// Start again at the end of the take.
@@ -75,6 +78,7 @@ impl Default for ViewerSettings {
             color_by_error: false,
             show_mpjpe_curve: true,
             show_speed_readout: true,
+            hold_slow_analysis: true,
             playback_speed: 1.0,
             loop_playback: true,
             camera_3d: OrbitCamera::default(),

@@ -36,7 +36,10 @@ pub fn summarize(samples: impl IntoIterator<Item = Duration>) -> Option<Summary>
 #[derive(Default)]
 pub struct PipelineStats {
     ui_frames: VecDeque<Instant>,
+    shown_arrivals: VecDeque<Instant>,
+    shown_latencies: VecDeque<Duration>,
     result_arrivals: VecDeque<Instant>,
+    processing: VecDeque<Duration>,
     latencies: VecDeque<Duration>,
     stages: HashMap<Stage, VecDeque<Duration>>,
     stage_order: Vec<Stage>,
@@ -48,10 +51,23 @@ impl PipelineStats {
         push_bounded(&mut self.ui_frames, now);
     }
 
+    /// Records that a new frame reached the RGB panel, `latency` after it was asked for.
+    pub fn record_shown(&mut self, now: Instant, latency: Duration) {
+        push_bounded(&mut self.shown_arrivals, now);
+        push_bounded(&mut self.shown_latencies, latency);
+    }
+
     /// Records a result's arrival and timings.
     pub fn record_result(&mut self, result: &FrameResult, now: Instant) {
         push_bounded(&mut self.result_arrivals, now);
         push_bounded(&mut self.latencies, result.latency);
+        let processing = result
+            .timings
+            .iter()
+            .filter(|(stage, _)| *stage != Stage::Read)
+            .map(|(_, duration)| *duration)
+            .sum();
+        push_bounded(&mut self.processing, processing);
         for (stage, duration) in &result.timings {
             if !self.stage_order.contains(stage) {
                 self.stage_order.push(*stage);
@@ -65,9 +81,24 @@ impl PipelineStats {
         rate(&self.ui_frames)
     }
 
+    /// New frames in the RGB panel per second over the window.
+    pub fn shown_fps(&self) -> Option<f32> {
+        rate(&self.shown_arrivals)
+    }
+
+    /// Request-to-RGB-panel latency.
+    pub fn shown_latency(&self) -> Option<Summary> {
+        summarize(self.shown_latencies.iter().copied())
+    }
+
     /// Pipeline results per second over the window.
     pub fn result_fps(&self) -> Option<f32> {
         rate(&self.result_arrivals)
+    }
+
+    /// Time the worker spends on a frame (every stage but reading).
+    pub fn processing(&self) -> Option<Summary> {
+        summarize(self.processing.iter().copied())
     }
 
     /// Request-to-result latency.

@@ -19,9 +19,13 @@ pub struct PanelTextures {
 }
 
 impl PanelTextures {
-    /// Uploads the images of a new result.
-    pub fn update(&mut self, ctx: &Context, result: &FrameResult) {
-        upload(ctx, &mut self.rgb, "rgb", Some(&result.frame.rgb));
+    /// Uploads the frame the RGB panel shows.
+    pub fn update_rgb(&mut self, ctx: &Context, rgb: &RgbImage) {
+        upload(ctx, &mut self.rgb, "rgb", Some(rgb));
+    }
+
+    /// Uploads the analysis images of a new result (everything but the RGB frame).
+    pub fn update_analysis(&mut self, ctx: &Context, result: &FrameResult) {
         upload(ctx, &mut self.depth, "depth", result.depth_view.as_deref());
         upload(
             ctx,

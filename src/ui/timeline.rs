@@ -30,6 +30,8 @@ pub enum TimelineRequest {
     Seek(usize),
     /// The playback speed changed.
     SpeedChanged,
+    /// The scrub bar is being dragged (sent every frame of the drag).
+    Dragging,
 }
 
 /// Shows the timeline; returns the requests made this frame.
@@ -104,15 +106,23 @@ pub fn timeline(
             .on_hover_text("playback speed (- slower, + faster)");
         ui.checkbox(looping, "loop");
     });
-    if let Some(position) = scrub_bar(ui, playback, action_labels) {
+    let (position, dragging) = scrub_bar(ui, playback, action_labels);
+    if let Some(position) = position {
         requests.push(TimelineRequest::Seek(position));
+    }
+    if dragging {
+        requests.push(TimelineRequest::Dragging);
     }
     requests
 }
 
 /// The scrub bar: action segments as coloured blocks, the play head as a line.
-/// Returns the position clicked or dragged to.
-fn scrub_bar(ui: &mut Ui, playback: &Playback, action_labels: &[Option<u32>]) -> Option<usize> {
+/// Returns the position clicked or dragged to, and whether it is being dragged.
+fn scrub_bar(
+    ui: &mut Ui,
+    playback: &Playback,
+    action_labels: &[Option<u32>],
+) -> (Option<usize>, bool) {
     let width = ui.available_width();
     let (rect, response) = ui.allocate_exact_size(vec2(width, 22.0), Sense::click_and_drag());
     let count = playback.frame_count().max(1);
@@ -162,9 +172,10 @@ fn scrub_bar(ui: &mut Ui, playback: &Playback, action_labels: &[Option<u32>]) ->
         );
     }
     let pointer = response.interact_pointer_pos();
-    (response.clicked() || response.dragged())
+    let position = (response.clicked() || response.dragged())
         .then(|| pointer.map(|p| position_at(p.x)))
-        .flatten()
+        .flatten();
+    (position, response.dragged())
 }
 
 #[cfg(test)]
