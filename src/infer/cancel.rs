@@ -35,10 +35,8 @@ impl RunCancel {
     /// Stops the run in progress, if any, and every run until [`RunCancel::release`].
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
-        if let Some(Some(options)) = self.options.get()
-            && let Err(error) = options.terminate()
-        {
-            tracing::warn!("could not stop the running model: {error}");
+        if let Some(Some(options)) = self.options.get() {
+            terminate(options);
         }
     }
 
@@ -70,10 +68,16 @@ impl RunCancel {
         // A cancel that came before the options existed could not terminate them.
         if let Some(options) = options
             && self.is_cancelled()
-            && let Err(error) = options.terminate()
         {
-            tracing::warn!("could not stop the running model: {error}");
+            terminate(options);
         }
         options.as_ref()
+    }
+}
+
+/// Sets the stop flag of `options`, saying so if ONNX Runtime refuses.
+fn terminate(options: &RunOptions) {
+    if let Err(error) = options.terminate() {
+        tracing::warn!("could not stop the running model: {error}");
     }
 }
