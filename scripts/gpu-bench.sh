@@ -3,7 +3,8 @@
 #   1. exports the three networks with random weights (same speed as trained ones), fp32
 #      and fp16, with models/export_onnx.py;
 #   2. renders the synthetic 1280x720 sample take;
-#   3. times `sharp-viewer bench` on it (fp32 / fp16, depth one frame ahead or not), the
+#   3. times `sharp-viewer bench` on it (fp32 / fp16, depth one frame ahead or not, with
+#      and without CUDA graphs), the
 #      mask kernel on the real adapter (`bench-mask`), and the PyTorch eager reference
 #      (models/bench_pytorch.py), and the joint difference fp16 costs against fp32
 #      (`--save-joints` / `--reference-joints`).
@@ -58,19 +59,23 @@ step "mask kernel"
 "$BIN" bench-mask --iterations 500 2>&1 | tee "$OUT/bench-mask.txt"
 
 for precision in fp32 fp16; do
-    for mode in sequential ahead; do
+    for mode in sequential ahead sequential-graph ahead-graph; do
         step "bench $precision $mode"
         extra=()
-        [ "$mode" = ahead ] && extra+=(--ahead)
+        case "$mode" in ahead*) extra+=(--ahead) ;; esac
+        case "$mode" in *-graph) extra+=(--cuda-graph) ;; esac
         if [ "$precision" = fp32 ]; then
             extra+=(--save-joints "$OUT/joints-fp32-$mode.json")
         else
             extra+=(--reference-joints "$OUT/joints-fp32-$mode.json")
         fi
+        # A model that cannot run as a CUDA graph fails to load and says why; the other
+        # configurations still run.
         "$BIN" bench "$take" --models "$models" --precision "$precision" --provider cuda \
             --mask-backend gpu --mask pseudo --frames "$FRAMES" --warmup "$WARMUP" --preload \
             "${extra[@]}" --json \
-            > "$OUT/bench-$precision-$mode.json"
+            > "$OUT/bench-$precision-$mode.json" 2> "$OUT/bench-$precision-$mode.log" \
+            || { tail -n 5 "$OUT/bench-$precision-$mode.log" | tee -a "$OUT/log.txt"; continue; }
         summarise "$OUT/bench-$precision-$mode.json"
     done
 done

@@ -63,6 +63,7 @@ fn bench_run(
     let options = InferOptions {
         provider: ProviderRequest::Cpu,
         intra_threads: None,
+        ..InferOptions::default()
     };
     let set = ModelSet::load(&ModelPaths::in_folder(&dir.join("models")), &options);
     let mut processor = FrameProcessor::new(MaskEngine::new(MaskPreference::Cpu), set);
@@ -132,4 +133,51 @@ fn preloaded_look_ahead_runs_give_the_same_joints_and_time_the_look_ahead() {
     assert_eq!((diff.frames, diff.non_finite), (19, 1));
     assert!((diff.max_mm - 3.0).abs() < 1e-9);
     assert!((diff.mean_mm - 3.0 / (19.0 * 42.0 - 1.0)).abs() < 1e-9);
+}
+
+/// A model that is present but unusable changes what the bench measures: the command still
+/// prints its report (naming the model as invalid) but fails, naming the file and the
+/// problem.
+#[test]
+fn the_bench_command_fails_when_a_model_cannot_be_used() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_, take) = common::small_sample(dir.path(), 12, 1);
+    let models = common::fixture_models(dir.path());
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models");
+    std::fs::copy(
+        fixtures.join("pose_wrong_heatmap_shape.onnx"),
+        models.join("pose.onnx"),
+    )
+    .expect("copy the broken fixture");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sharp-viewer"))
+        .arg("bench")
+        .arg(&take)
+        .arg("--models")
+        .arg(&models)
+        .args([
+            "--provider",
+            "cpu",
+            "--mask-backend",
+            "cpu",
+            "--frames",
+            "2",
+            "--warmup",
+            "0",
+        ])
+        .args(["--threads", "1", "--json"])
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("the report is JSON");
+    assert_eq!(report["models"][1]["state"], "invalid", "{stdout}");
+    let pose_path = models.join("pose.onnx");
+    assert!(
+        stderr.contains(&format!(
+            "error: the pose model {} could not be used",
+            pose_path.display()
+        )) && stderr.contains("heatmaps"),
+        "{stderr}"
+    );
 }

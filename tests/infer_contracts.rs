@@ -44,7 +44,7 @@ fn a_pose_model_with_21_heatmaps_is_refused_with_both_shapes() {
     );
     assert!(
         message.contains(
-            "output `heatmaps` has shape [batch, 21, 128, 128], expected [batch, 42, 128, 128]"
+            "output `heatmaps` has shape [1, 21, 128, 128], expected [batch, 42, 128, 128]"
         ),
         "{message}"
     );
@@ -124,7 +124,7 @@ fn good_models_report_preprocessing_provider_and_timings() {
         info.provider
             .placement
             .iter()
-            .any(|(ep, nodes)| ep == "CPUExecutionProvider" && *nodes > 0),
+            .any(|entry| entry.provider == "CPUExecutionProvider" && entry.nodes > 0),
         "{}",
         info.provider
     );
@@ -132,7 +132,7 @@ fn good_models_report_preprocessing_provider_and_timings() {
         info.provider
             .placement
             .iter()
-            .all(|(ep, _)| ep != "CUDAExecutionProvider")
+            .all(|entry| entry.provider != "CUDAExecutionProvider")
     );
     assert!(info.load_time.as_nanos() > 0 && info.warm_up_time.as_nanos() > 0);
 
@@ -142,6 +142,47 @@ fn good_models_report_preprocessing_provider_and_timings() {
         (pose.preprocessing().width, pose.preprocessing().height),
         (512, 512)
     );
+}
+
+/// Every run is a batch of one, so the session fixes the exports' free dimension (`batch`) to
+/// one at load and ONNX Runtime folds the shape computations away. A model whose free
+/// dimension has another name keeps its shape read, runs every call, and says so.
+#[test]
+fn the_batch_is_fixed_at_load_so_shape_reads_fold_away() {
+    let mut fixed = ok(PoseModel::load(&model("pose_tiny.onnx"), &cpu_options()));
+    let mut free = ok(PoseModel::load(
+        &model("pose_batch_called_n.onnx"),
+        &cpu_options(),
+    ));
+    let fixed_report = fixed.info().provider.clone();
+    let free_report = free.info().provider.clone();
+    assert_eq!(fixed_report.shape_reads(), 0, "{fixed_report}");
+    assert_eq!(free_report.shape_reads(), 1, "{free_report}");
+    assert!(
+        free_report
+            .to_string()
+            .contains("1 shape reads run every call"),
+        "{free_report}"
+    );
+    let nodes = |report: &sharp_viewer::infer::ProviderReport| -> usize {
+        report.placement.iter().map(|entry| entry.nodes).sum()
+    };
+    assert!(
+        nodes(&fixed_report) < nodes(&free_report),
+        "{fixed_report} / {free_report}"
+    );
+
+    // The same graph either way: folding changes nothing in the results.
+    let input: Vec<f32> = (0..3 * 512 * 512)
+        .map(|i| (i % 251) as f32 / 251.0)
+        .collect();
+    let (heatmaps, z) = {
+        let raw = ok(fixed.run(&input));
+        (raw.heatmaps.to_vec(), raw.z_mm)
+    };
+    let raw = ok(free.run(&input));
+    assert_eq!(raw.heatmaps, heatmaps.as_slice());
+    assert_eq!(raw.z_mm, z);
 }
 
 #[test]

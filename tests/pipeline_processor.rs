@@ -15,6 +15,7 @@ fn processor(models: &std::path::Path) -> FrameProcessor {
     let options = InferOptions {
         provider: ProviderRequest::Cpu,
         intra_threads: std::num::NonZeroUsize::new(1),
+        ..InferOptions::default()
     };
     let set = ModelSet::load(&ModelPaths::in_folder(models), &options);
     assert!(

@@ -158,9 +158,15 @@ const FRAMES: usize = 12;
 
 fn generate(root: &Path, frames: usize, takes: usize) -> Vec<SampleProgress> {
     let mut reports = Vec::new();
-    let summary = generate_sample(root, &SampleOptions { frames, takes }, &mut |p| {
-        reports.push(p)
-    })
+    let summary = generate_sample(
+        root,
+        &SampleOptions {
+            frames,
+            takes,
+            camera_noise: 0,
+        },
+        &mut |p| reports.push(p),
+    )
     .unwrap_or_else(|e| panic!("generation failed: {e}"));
     assert_eq!(summary.frames_per_take, frames);
     assert_eq!(summary.takes.len(), takes);
@@ -523,7 +529,14 @@ fn check_marker(root: &Path, frames: usize, takes: usize) {
     let marker = read_marker(root).unwrap().expect("marker present");
     assert!(marker.synthetic);
     assert!(is_complete_sample(root));
-    assert_eq!(marker.options, SampleOptions { frames, takes });
+    assert_eq!(
+        marker.options,
+        SampleOptions {
+            frames,
+            takes,
+            camera_noise: 0
+        }
+    );
     assert_eq!(marker.takes.len(), takes);
 }
 
@@ -641,6 +654,7 @@ fn rejects_options_it_cannot_honour() {
         &SampleOptions {
             frames: 5,
             takes: 1,
+            camera_noise: 0,
         },
         &mut |_| {},
     )
@@ -655,6 +669,7 @@ fn rejects_options_it_cannot_honour() {
         &SampleOptions {
             frames: 90,
             takes: 0,
+            camera_noise: 0,
         },
         &mut |_| {},
     )
@@ -665,7 +680,8 @@ fn rejects_options_it_cannot_honour() {
         SampleOptions::default(),
         SampleOptions {
             frames: 90,
-            takes: 1
+            takes: 1,
+            camera_noise: 0,
         }
     );
 }
@@ -749,4 +765,69 @@ fn full_take_timing_size_and_preview() {
         image::ExtendedColorType::Rgb8,
     )
     .unwrap();
+}
+
+/// `--camera-noise` adds seeded sensor noise to the images and nothing else: every value
+/// stays within the amplitude of the clean render, unmeasured depth stays 0, the
+/// annotations are the same, the PNGs grow to camera-like sizes and the marker records it.
+#[test]
+fn camera_noise_changes_only_the_pixels_and_within_its_amplitude() {
+    let clean_dir = tempfile::tempdir().expect("temp dir");
+    let noisy_dir = tempfile::tempdir().expect("temp dir");
+    let (clean_root, noisy_root) = (clean_dir.path().join("s"), noisy_dir.path().join("s"));
+    let amplitude = 12u8;
+    let options = |camera_noise| SampleOptions {
+        frames: FRAMES,
+        takes: 1,
+        camera_noise,
+    };
+    generate_sample(&clean_root, &options(0), &mut |_| {}).expect("clean sample");
+    generate_sample(&noisy_root, &options(amplitude), &mut |_| {}).expect("noisy sample");
+    let marker = read_marker(&noisy_root).expect("marker").expect("present");
+    assert_eq!(marker.options, options(amplitude));
+
+    let cam4 = |root: &Path| root.join("subject1/h1/0/cam4");
+    for frame in [0, FRAMES - 1] {
+        let clean = Frame::load(&cam4(&clean_root), frame);
+        let noisy = Frame::load(&cam4(&noisy_root), frame);
+        let rgb_moves: Vec<u8> = clean
+            .rgb
+            .iter()
+            .zip(&noisy.rgb)
+            .map(|(a, b)| a.abs_diff(*b))
+            .collect();
+        assert!(rgb_moves.iter().all(|&d| d <= amplitude));
+        let moved = rgb_moves.iter().filter(|&&d| d > 0).count();
+        assert!(
+            moved > rgb_moves.len() * 8 / 10,
+            "{moved} of {}",
+            rgb_moves.len()
+        );
+        for (a, b) in clean.depth.iter().zip(&noisy.depth) {
+            assert_eq!(*a == 0, *b == 0, "unmeasured depth stays unmeasured");
+            assert!(a.abs_diff(*b) <= u16::from(amplitude));
+        }
+        for (folder, ext) in [
+            ("hand_pose", "txt"),
+            ("obj_pose", "txt"),
+            ("cam_pose", "txt"),
+        ] {
+            assert_eq!(
+                fs::read(frame_file(&cam4(&clean_root), folder, frame, ext)).expect("clean"),
+                fs::read(frame_file(&cam4(&noisy_root), folder, frame, ext)).expect("noisy"),
+                "{folder}"
+            );
+        }
+        let size = |root: &Path| {
+            fs::metadata(frame_file(&cam4(root), "rgb", frame, "png"))
+                .expect("rgb png")
+                .len()
+        };
+        assert!(
+            size(&noisy_root) > 1_000_000 && size(&noisy_root) > 4 * size(&clean_root),
+            "noisy {} B, clean {} B",
+            size(&noisy_root),
+            size(&clean_root)
+        );
+    }
 }

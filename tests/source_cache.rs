@@ -224,6 +224,7 @@ fn the_pipeline_shows_the_newest_seek_with_the_right_pixels() {
         &SampleOptions {
             frames: 24,
             takes: 1,
+            camera_noise: 0,
         },
         &mut |_| {},
     )

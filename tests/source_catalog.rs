@@ -28,6 +28,7 @@ fn dataset() -> tempfile::TempDir {
         &SampleOptions {
             frames: 12,
             takes: 3,
+            camera_noise: 0,
         },
         &mut |_| {},
     )

@@ -74,7 +74,24 @@ pub fn run(
             None => {}
         }
     }
-    Ok(ExitCode::SUCCESS)
+    // A model that is there but could not be used changes what was measured: say so and
+    // fail, so that no script takes the figures for the whole pipeline's.
+    let invalid: Vec<_> = report
+        .models
+        .iter()
+        .filter(|model| model.state == "invalid")
+        .collect();
+    for model in &invalid {
+        eprintln!(
+            "error: the {} model {} could not be used: {}",
+            model.kind, model.path, model.detail
+        );
+    }
+    Ok(if invalid.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// An earlier run's `--save-joints` file.

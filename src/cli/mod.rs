@@ -31,6 +31,7 @@ use crate::infer::mediapipe::ModelVariant;
 use crate::infer::{InferOptions, ModelPaths, Precision, ProviderRequest};
 use crate::mask::MaskPreference;
 use crate::pipeline::{PoseBackend, WorkerOptions};
+use crate::sample::SampleOptions;
 
 /// SHARP Viewer: egocentric 3D hand pose and action recognition, live.
 #[derive(Debug, Parser)]
@@ -68,6 +69,11 @@ pub struct EngineArgs {
     /// Threads ONNX Runtime uses per operator (default: all cores).
     #[arg(long)]
     pub threads: Option<std::num::NonZeroUsize>,
+    /// On CUDA, capture each SHARP network once as a CUDA graph and replay it every frame
+    /// (no per-kernel launch cost). Every node must run on CUDA, else loading fails and
+    /// says why.
+    #[arg(long)]
+    pub cuda_graph: bool,
     /// Which network finds the hands: SHARP's pose.onnx, or the pretrained MediaPipe
     /// Hands shipped in models/mediapipe/ (default: the viewer's saved choice, else sharp).
     #[arg(long, value_enum, value_name = "BACKEND")]
@@ -172,6 +178,7 @@ impl EngineArgs {
                     ProviderArg::Cuda => ProviderRequest::Cuda,
                 },
                 intra_threads: self.threads,
+                cuda_graph: self.cuda_graph,
             },
             mask: match self.mask_backend {
                 MaskBackendArg::Auto => MaskPreference::Auto,
@@ -229,6 +236,11 @@ pub enum Command {
         /// Number of takes.
         #[arg(long, default_value_t = 1)]
         takes: usize,
+        /// Sensor noise: every RGB value moves by up to this many levels and every depth
+        /// value by up to this many millimetres (seeded), so the PNGs weigh and decode like
+        /// a real camera's (12 gives H2O-sized frames); 0 renders clean frames.
+        #[arg(long, default_value_t = 0, value_name = "LEVELS")]
+        camera_noise: u8,
         /// Replace DIR if it exists.
         #[arg(long)]
         force: bool,
@@ -388,8 +400,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             dir,
             frames,
             takes,
+            camera_noise,
             force,
-        }) => make_sample::run(&dir, frames, takes, force),
+        }) => make_sample::run(
+            &dir,
+            SampleOptions {
+                frames,
+                takes,
+                camera_noise,
+            },
+            force,
+        ),
         Some(Command::BenchScrub(args)) => bench_scrub::run(&args),
         Some(Command::BenchMask { iterations }) => bench_mask::run(iterations),
         Some(Command::Bench {

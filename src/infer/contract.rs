@@ -8,6 +8,9 @@ use ort::value::{Outlet, ValueType};
 use super::action::{ACTION_CLASSES, ACTION_FEATURES, ACTION_WINDOW};
 use super::pose::HEATMAP_COUNT;
 
+/// The name of the exports' only free dimension, their first: the batch.
+pub(crate) const BATCH_DIMENSION: &str = "batch";
+
 /// The three SHARP networks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ModelKind {
@@ -299,7 +302,7 @@ mod tests {
     }
 
     fn batch() -> Dim {
-        Dim::Dynamic("batch".into())
+        Dim::Dynamic(BATCH_DIMENSION.into())
     }
 
     fn fixed(dims: &[i64]) -> Vec<Dim> {

@@ -16,6 +16,7 @@
 
 mod action;
 mod action_window;
+mod buffers;
 mod cancel;
 mod contract;
 mod depth;
@@ -45,6 +46,7 @@ pub use error::InferError;
 pub use features::{ActionFrame, HandKeypoints, ObjectBox};
 pub use metadata::FrameSize;
 pub use model_set::{ModelPaths, ModelSet, ModelSlot, ModelStatus, Precision};
+pub use placement::ProviderNodes;
 pub use pose::{HEATMAP_COUNT, PoseModel, PoseRaw};
 pub use pose_decode::{HandPresence, PosePrediction, decode_pose, hand_presence, soft_argmax};
 pub use providers::{InferOptions, Provider, ProviderReport, ProviderRequest};

@@ -4,6 +4,10 @@
 //! every node on the CPU. The graph-assignment record (C API `Session_GetEpGraphAssignmentInfo`,
 //! enabled by the session option [`RECORD_ASSIGNMENT`]) says where each node went; `ort`
 //! does not wrap it, so this module calls the C API directly.
+//!
+//! The record also tells how many shape reads (`Shape`, `Size` nodes) survived ONNX
+//! Runtime's load-time constant folding: each starts a chain of small integer nodes that runs
+//! on every call, on the host when CUDA runs the rest of the model.
 
 use std::ffi::{CStr, c_char};
 use std::ptr;
@@ -15,9 +19,22 @@ use ort::sys::{OrtEpAssignedNode, OrtEpAssignedSubgraph, OrtStatusPtr};
 /// Session configuration key that makes ONNX Runtime record node placement.
 pub(crate) const RECORD_ASSIGNMENT: &str = "session.record_ep_graph_assignment_info";
 
-/// Number of nodes per execution provider name, in ONNX Runtime's order, one entry per
-/// provider.
-pub(crate) fn node_placement(session: &Session) -> Result<Vec<(String, usize)>, String> {
+/// Operator types that read a tensor's shape at run time.
+const SHAPE_READS: [&str; 2] = ["Shape", "Size"];
+
+/// The nodes ONNX Runtime gave one execution provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderNodes {
+    /// ONNX Runtime's name of the provider (`CUDAExecutionProvider`, `CPUExecutionProvider`).
+    pub provider: String,
+    /// Nodes it runs.
+    pub nodes: usize,
+    /// Of those, the shape reads (`Shape`, `Size`) left after constant folding.
+    pub shape_reads: usize,
+}
+
+/// The nodes per execution provider, in ONNX Runtime's order, one entry per provider.
+pub(crate) fn node_placement(session: &Session) -> Result<Vec<ProviderNodes>, String> {
     let api = ort::api();
     let mut subgraphs: *const *const OrtEpAssignedSubgraph = ptr::null();
     let mut count = 0usize;
@@ -31,7 +48,7 @@ pub(crate) fn node_placement(session: &Session) -> Result<Vec<(String, usize)>, 
     }
     // SAFETY: ONNX Runtime returned `count` valid subgraph pointers at `subgraphs`.
     let subgraphs = unsafe { std::slice::from_raw_parts(subgraphs, count) };
-    let mut placement: Vec<(String, usize)> = Vec::new();
+    let mut placement: Vec<ProviderNodes> = Vec::new();
     for &subgraph in subgraphs {
         let mut name: *const c_char = ptr::null();
         // SAFETY: `subgraph` comes from the array above and lives as long as the session.
@@ -47,12 +64,46 @@ pub(crate) fn node_placement(session: &Session) -> Result<Vec<(String, usize)>, 
         let mut node_count = 0usize;
         // SAFETY: as above; the out parameters are valid locals.
         check(unsafe { (api.EpAssignedSubgraph_GetNodes)(subgraph, &mut nodes, &mut node_count) })?;
-        match placement.iter_mut().find(|(ep, _)| *ep == name) {
-            Some((_, total)) => *total += node_count,
-            None => placement.push((name, node_count)),
+        let shape_reads = if nodes.is_null() {
+            0
+        } else {
+            // SAFETY: ONNX Runtime returned `node_count` valid node pointers at `nodes`.
+            let nodes = unsafe { std::slice::from_raw_parts(nodes, node_count) };
+            let mut reads = 0;
+            for &node in nodes {
+                if SHAPE_READS.contains(&operator_type(node)?.as_str()) {
+                    reads += 1;
+                }
+            }
+            reads
+        };
+        match placement.iter_mut().find(|entry| entry.provider == name) {
+            Some(entry) => {
+                entry.nodes += node_count;
+                entry.shape_reads += shape_reads;
+            }
+            None => placement.push(ProviderNodes {
+                provider: name,
+                nodes: node_count,
+                shape_reads,
+            }),
         }
     }
     Ok(placement)
+}
+
+/// The operator type of one assigned node (`Conv`, `Shape`, ...).
+fn operator_type(node: *const OrtEpAssignedNode) -> Result<String, String> {
+    let api = ort::api();
+    let mut op: *const c_char = ptr::null();
+    // SAFETY: `node` comes from the session's assignment record and lives as long as the
+    // session; the out parameter is a valid local.
+    check(unsafe { (api.EpAssignedNode_GetOperatorType)(node, &mut op) })?;
+    if op.is_null() {
+        return Err("ONNX Runtime returned a node without an operator type".into());
+    }
+    // SAFETY: a non-null, NUL-terminated string owned by the session.
+    Ok(unsafe { CStr::from_ptr(op) }.to_string_lossy().into_owned())
 }
 
 /// Turns an `OrtStatus` into a result, releasing it.

@@ -8,8 +8,9 @@ use std::path::Path;
 use ort::session::Session;
 use ort::session::builder::SessionBuilder;
 
+use super::contract::BATCH_DIMENSION;
 use super::error::InferError;
-use super::placement::{RECORD_ASSIGNMENT, node_placement};
+use super::placement::{ProviderNodes, RECORD_ASSIGNMENT, node_placement};
 use super::runtime::{Runtime, runtime};
 
 /// Which execution provider the caller wants.
@@ -65,19 +66,29 @@ pub struct ProviderReport {
     pub fallback_reason: Option<String>,
     /// Nodes per execution provider as ONNX Runtime assigned them (`CUDAExecutionProvider`,
     /// `CPUExecutionProvider`).
-    pub placement: Vec<(String, usize)>,
+    pub placement: Vec<ProviderNodes>,
+    /// Whether runs replay a captured CUDA graph (asked for with
+    /// [`InferOptions::cuda_graph`], and only on CUDA).
+    pub cuda_graph: bool,
+}
+
+impl ProviderReport {
+    /// Shape reads left in the graph after ONNX Runtime's constant folding, on any
+    /// provider. Zero for this project's exports, whose only free dimension (`batch`) is
+    /// fixed to one at load.
+    pub fn shape_reads(&self) -> usize {
+        self.placement.iter().map(|entry| entry.shape_reads).sum()
+    }
 }
 
 impl fmt::Display for ProviderReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} (requested {}", self.active, self.requested)?;
-        let nodes: Vec<String> = self
-            .placement
-            .iter()
-            .map(|(ep, count)| format!("{count} nodes on {ep}"))
-            .collect();
-        if !nodes.is_empty() {
-            write!(f, "; {}", nodes.join(", "))?;
+        if !self.placement.is_empty() {
+            write!(f, "; {}", describe(&self.placement))?;
+        }
+        if self.cuda_graph {
+            f.write_str("; replays a CUDA graph")?;
         }
         if let Some(reason) = &self.fallback_reason {
             write!(f, "; fell back to the CPU because {reason}")?;
@@ -94,6 +105,11 @@ pub struct InferOptions {
     /// Threads ONNX Runtime uses inside one operator; `None` means the machine's
     /// available parallelism.
     pub intra_threads: Option<NonZeroUsize>,
+    /// On CUDA, capture each model's kernel launches once as a CUDA graph and replay it on
+    /// every run (inputs and outputs then live in GPU memory at fixed addresses). Needs every
+    /// node on CUDA; a model that cannot is a load error, never a silent fallback. No effect
+    /// on the CPU.
+    pub cuda_graph: bool,
 }
 
 impl InferOptions {
@@ -110,6 +126,12 @@ pub(crate) fn create_session(
     options: &InferOptions,
 ) -> Result<(Session, ProviderReport), InferError> {
     let runtime = runtime()?;
+    if options.cuda_graph && options.provider == ProviderRequest::Cpu {
+        tracing::warn!(
+            "{}: a CUDA graph was asked for, but the CPU provider was chosen; running without",
+            path.display()
+        );
+    }
     match options.provider {
         ProviderRequest::Cpu => cpu_session(runtime, path, options, None),
         ProviderRequest::Cuda => cuda_session(runtime, path, options),
@@ -126,15 +148,20 @@ pub(crate) fn create_session(
     }
 }
 
-/// A session builder with the options every session gets: thread count and placement
-/// recording.
+/// A session builder with the options every session gets: thread count, placement
+/// recording, and the batch dimension fixed to one (every run is a batch of one). With no
+/// free dimension left, ONNX Runtime folds the graph's shape computations at load instead of
+/// running them, on the host, every frame.
 fn builder(runtime: &Runtime, options: &InferOptions) -> Result<SessionBuilder, String> {
     let builder = Session::builder(runtime.environment()).map_err(|e| e.to_string())?;
     let builder = builder
         .with_intra_threads(options.threads())
         .map_err(|e| e.to_string())?;
-    builder
+    let builder = builder
         .with_config_entry(RECORD_ASSIGNMENT, "1")
+        .map_err(|e| e.to_string())?;
+    builder
+        .with_dimension_override(BATCH_DIMENSION, 1)
         .map_err(|e| e.to_string())
 }
 
@@ -158,6 +185,7 @@ fn cpu_session(
         active: Provider::Cpu,
         fallback_reason,
         placement,
+        cuda_graph: false,
     };
     Ok((session, report))
 }
@@ -193,7 +221,10 @@ fn cuda_session(
              onnxruntime-gpu library and point ORT_DYLIB_PATH at it)"
         )));
     }
-    let provider = CUDA::default().build().error_on_failure();
+    let provider = CUDA::default()
+        .with_cuda_graph(options.cuda_graph)
+        .build()
+        .error_on_failure();
     let session = builder(runtime, options)
         .map_err(cuda_error)?
         .with_execution_providers([provider])
@@ -203,10 +234,21 @@ fn cuda_session(
     let placement = node_placement(&session).map_err(cuda_error)?;
     let on_cuda = placement
         .iter()
-        .any(|(ep, count)| ep == CUDA_EP && *count > 0);
+        .any(|entry| entry.provider == CUDA_EP && entry.nodes > 0);
     if !on_cuda {
         return Err(cuda_error(format!(
             "CUDA registered, but ONNX Runtime placed no node on it ({})",
+            describe(&placement)
+        )));
+    }
+    let off_cuda: usize = placement
+        .iter()
+        .filter(|entry| entry.provider != CUDA_EP)
+        .map(|entry| entry.nodes)
+        .sum();
+    if options.cuda_graph && off_cuda > 0 {
+        return Err(cuda_error(format!(
+            "a CUDA graph needs every node on CUDA, but {off_cuda} are elsewhere ({})",
             describe(&placement)
         )));
     }
@@ -215,15 +257,22 @@ fn cuda_session(
         active: Provider::Cuda,
         fallback_reason: None,
         placement,
+        cuda_graph: options.cuda_graph,
     };
     Ok((session, report))
 }
 
-#[cfg(feature = "cuda")]
-fn describe(placement: &[(String, usize)]) -> String {
+/// "N nodes on PROVIDER (M shape reads)", joined by commas.
+fn describe(placement: &[ProviderNodes]) -> String {
     let parts: Vec<String> = placement
         .iter()
-        .map(|(ep, count)| format!("{count} on {ep}"))
+        .map(|entry| match entry.shape_reads {
+            0 => format!("{} nodes on {}", entry.nodes, entry.provider),
+            reads => format!(
+                "{} nodes on {} ({reads} shape reads run every call)",
+                entry.nodes, entry.provider
+            ),
+        })
         .collect();
     parts.join(", ")
 }
@@ -238,12 +287,41 @@ mod tests {
             requested: ProviderRequest::Auto,
             active: Provider::Cpu,
             fallback_reason: Some("the library has no CUDA".into()),
-            placement: vec![("CPUExecutionProvider".into(), 12)],
+            placement: vec![ProviderNodes {
+                provider: "CPUExecutionProvider".into(),
+                nodes: 12,
+                shape_reads: 0,
+            }],
+            cuda_graph: false,
         };
         assert_eq!(
             report.to_string(),
             "CPU (requested auto; 12 nodes on CPUExecutionProvider; fell back to the CPU \
              because the library has no CUDA)"
+        );
+        let dynamic = ProviderReport {
+            requested: ProviderRequest::Cuda,
+            active: Provider::Cuda,
+            fallback_reason: None,
+            placement: vec![
+                ProviderNodes {
+                    provider: "CUDAExecutionProvider".into(),
+                    nodes: 1400,
+                    shape_reads: 0,
+                },
+                ProviderNodes {
+                    provider: "CPUExecutionProvider".into(),
+                    nodes: 74,
+                    shape_reads: 9,
+                },
+            ],
+            cuda_graph: true,
+        };
+        assert_eq!(dynamic.shape_reads(), 9);
+        assert_eq!(
+            dynamic.to_string(),
+            "CUDA (requested cuda; 1400 nodes on CUDAExecutionProvider, 74 nodes on \
+             CPUExecutionProvider (9 shape reads run every call); replays a CUDA graph)"
         );
     }
 

@@ -6,10 +6,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use ort::memory::Allocator;
-use ort::session::{IoBinding, Session};
+use ort::session::Session;
 use ort::value::Tensor;
 
+use super::buffers::{BoundBuffers, Residence};
 use super::cancel::RunCancel;
 use super::contract::{ModelKind, TensorInfo, check_interface};
 use super::error::InferError;
@@ -33,14 +33,11 @@ pub struct ModelInfo {
     pub warm_up_time: Duration,
 }
 
-/// A session that passed its contract, with what the UI shows about it, and its input and
-/// output tensors: allocated once at load and bound to the session, so a run allocates
-/// nothing (ONNX Runtime copies the input to the device and the outputs back into them).
+/// A session that passed its contract, with what the UI shows about it, and its bound input
+/// and output tensors.
 pub(crate) struct LoadedModel {
     session: Session,
-    binding: IoBinding,
-    input: Tensor<f32>,
-    outputs: Vec<Tensor<f32>>,
+    buffers: BoundBuffers,
     info: ModelInfo,
     cancel: Option<RunCancel>,
 }
@@ -78,16 +75,16 @@ impl LoadedModel {
         let (session, provider) = create_session(path, options)?;
         let load_time = started.elapsed();
         let (source, details) = validate(kind, path, &session)?;
-        let (binding, input, outputs) =
-            bind_buffers(kind, &session).map_err(|message| InferError::Load {
-                path: path.to_path_buf(),
-                message: format!("could not allocate the model's buffers: {message}"),
+        let buffers =
+            BoundBuffers::new(kind, &session, residence(&provider)).map_err(|message| {
+                InferError::Load {
+                    path: path.to_path_buf(),
+                    message: format!("could not allocate the model's buffers: {message}"),
+                }
             })?;
         let mut model = Self {
             session,
-            binding,
-            input,
-            outputs,
+            buffers,
             info: ModelInfo {
                 kind,
                 path: path.to_path_buf(),
@@ -98,8 +95,14 @@ impl LoadedModel {
             },
             cancel: None,
         };
+        // A CUDA graph is captured on a run after the first; warming up with it makes the
+        // first frame as fast as the rest.
+        let warm_up_runs = if model.info.provider.cuda_graph { 2 } else { 1 };
         let started = Instant::now();
-        model.run(&vec![0.0; kind.spec().inputs[0].len()])?;
+        let zeros = vec![0.0; kind.spec().inputs[0].len()];
+        for _ in 0..warm_up_runs {
+            model.run(&zeros)?;
+        }
         model.info.warm_up_time = started.elapsed();
         log_loaded(&model.info);
         Ok((model, details))
@@ -128,57 +131,38 @@ impl LoadedModel {
             });
         }
         let run_error = |message: String| InferError::Run { kind, message };
-        self.input.extract_tensor_mut().1.copy_from_slice(input);
-        // Bound again each run: binding is when ONNX Runtime copies a host input to the
-        // device.
-        self.binding
-            .bind_input(input_spec.name, &self.input)
-            .map_err(|e| run_error(format!("could not bind the input: {e}")))?;
         let options = match &self.cancel {
             Some(cancel) if cancel.is_cancelled() => return Err(InferError::Cancelled { kind }),
             Some(cancel) => cancel.run_options(),
             None => None,
         };
+        self.buffers.stage_input(input).map_err(run_error)?;
         let outcome = match options {
             Some(options) => self
                 .session
-                .run_binding_with_options(&self.binding, options),
-            None => self.session.run_binding(&self.binding),
-        };
+                .run_binding_with_options(self.buffers.binding(), options),
+            None => self.session.run_binding(self.buffers.binding()),
+        }
+        .map(drop);
         if let Err(error) = outcome {
             return Err(match &self.cancel {
                 Some(cancel) if cancel.is_cancelled() => InferError::Cancelled { kind },
                 _ => run_error(format!("inference failed: {error}")),
             });
         }
-        Ok(ModelOutputs {
-            tensors: &self.outputs,
-        })
+        let tensors = self.buffers.collect_outputs().map_err(run_error)?;
+        Ok(ModelOutputs { tensors })
     }
 }
 
-/// An I/O binding with its input tensor and one output tensor per contract output.
-type BoundBuffers = (IoBinding, Tensor<f32>, Vec<Tensor<f32>>);
-
-/// The input tensor and one output tensor per contract output, in host memory, bound to a
-/// new I/O binding of `session`. (CUDA's page-locked allocator would spare a staging copy,
-/// but onnxruntime-gpu 1.31 fails such bound outputs with "dst_data != src_data".)
-fn bind_buffers(kind: ModelKind, session: &Session) -> Result<BoundBuffers, String> {
-    let spec = kind.spec();
-    let allocator = Allocator::default();
-    let mut binding = session.create_binding().map_err(|e| e.to_string())?;
-    let input =
-        Tensor::<f32>::new(&allocator, spec.inputs[0].batch_of_one()).map_err(|e| e.to_string())?;
-    let mut outputs = Vec::with_capacity(spec.outputs.len());
-    for output in spec.outputs {
-        let mut tensor =
-            Tensor::<f32>::new(&allocator, output.batch_of_one()).map_err(|e| e.to_string())?;
-        binding
-            .bind_output(output.name, &mut tensor)
-            .map_err(|e| format!("output `{}`: {e}", output.name))?;
-        outputs.push(tensor);
+/// Where a model's bound tensors live: in the provider's memory when a CUDA graph replays
+/// the model (it needs fixed device addresses), in host memory otherwise.
+fn residence(provider: &ProviderReport) -> Residence {
+    if provider.cuda_graph {
+        Residence::Provider(ort::memory::AllocationDevice::CUDA)
+    } else {
+        Residence::Host
     }
-    Ok((binding, input, outputs))
 }
 
 /// Checks the session's interface and metadata against the contract of `kind`, before

@@ -19,6 +19,7 @@
 
 mod choreography;
 mod hand_model;
+mod noise;
 mod object_box;
 mod raster;
 mod rng;
@@ -59,6 +60,11 @@ pub struct SampleOptions {
     /// Number of takes; at least 1. Takes are dealt to the val, test and train splits
     /// in turn.
     pub takes: usize,
+    /// Sensor noise, in levels (RGB) and millimetres (depth): each value moves by a seeded
+    /// uniform amount up to this much, so the PNGs weigh and decode like a real camera's.
+    /// 0: clean renders.
+    #[serde(default)]
+    pub camera_noise: u8,
 }
 
 impl Default for SampleOptions {
@@ -66,6 +72,7 @@ impl Default for SampleOptions {
         Self {
             frames: 90,
             takes: 1,
+            camera_noise: 0,
         }
     }
 }
@@ -273,7 +280,7 @@ fn write_sample(
         let relative = take_relative(take);
         let cam4 = dir.join(&relative).join("cam4");
         writer::prepare_cam4(&cam4, &intrinsics)?;
-        let actions = write_take(&cam4, take, options.frames, &intrinsics, progress)?;
+        let actions = write_take(&cam4, take, options, &intrinsics, progress)?;
         records.push(TakeRecord { relative, actions });
     }
     writer::write_splits(dir, &records)?;
@@ -301,17 +308,24 @@ fn write_sample(
 fn write_take(
     cam4: &Path,
     take: usize,
-    frames: usize,
+    options: &SampleOptions,
     intrinsics: &CameraIntrinsics,
     progress: &mut dyn FnMut(SampleProgress),
 ) -> Result<Vec<u32>, SampleError> {
     let script = TakeScript::for_take(take);
     let renderer = SceneRenderer::new(&script, RayTable::new(intrinsics), worker_threads());
     let half = script.object.half_extents();
+    let frames = options.frames;
     let mut actions = Vec::with_capacity(frames);
     for frame in 0..frames {
         let state = frame_state(&script, frame, frames);
-        let image = renderer.render(&script, &state);
+        let mut image = renderer.render(&script, &state);
+        noise::add_camera_noise(
+            &mut image.rgb,
+            &mut image.depth_mm,
+            options.camera_noise,
+            ((take as u64) << 32) | frame as u64,
+        );
         let world_to_camera = state.camera_to_world.inverse();
         let object_to_camera = world_to_camera * state.object_to_world;
         let to_camera = |hand: Hand, pose: &hand_model::HandPose| {

@@ -9,8 +9,16 @@ use sharp_viewer::sample::{SampleOptions, generate_sample};
 /// Generates a small sample dataset into `root/sample` and returns (root, first take).
 pub fn small_sample(root: &Path, frames: usize, takes: usize) -> (PathBuf, PathBuf) {
     let dataset = root.join("sample");
-    generate_sample(&dataset, &SampleOptions { frames, takes }, &mut |_| {})
-        .expect("the generator writes a sample");
+    generate_sample(
+        &dataset,
+        &SampleOptions {
+            frames,
+            takes,
+            camera_noise: 0,
+        },
+        &mut |_| {},
+    )
+    .expect("the generator writes a sample");
     let take = discover_takes(&dataset)
         .expect("the sample has takes")
         .remove(0);

@@ -28,6 +28,7 @@ pub fn cpu_options() -> InferOptions {
     InferOptions {
         provider: ProviderRequest::Cpu,
         intra_threads: NonZeroUsize::new(1),
+        ..InferOptions::default()
     }
 }
 

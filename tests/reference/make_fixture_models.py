@@ -25,6 +25,9 @@ so the viewer's loaders, pipelines and tests can run without the real networks.
   ``pose_wrong_heatmap_shape.onnx`` (heatmaps [batch,21,128,128]),
   ``depth_wrong_input_name.onnx`` (input called ``input``),
   ``action_wrong_dtype.onnx`` (float64 input).
+* ``pose_batch_called_n.onnx``: pose_tiny with its free first dimension called ``N``;
+  valid, but the viewer's load-time batch fix (by the name ``batch``) misses it, so its
+  shape read stays in the graph (the shape-folding test).
 
 Usage (any venv with numpy, onnx and onnxruntime; the reference venv works):
 
@@ -147,7 +150,7 @@ def build_depth(rng: np.random.Generator, input_name: str = "pixel_values") -> o
 # pose
 # ---------------------------------------------------------------------------------------
 
-def build_pose(rng: np.random.Generator, n_heatmaps: int = 42) -> onnx.GraphProto:
+def build_pose(rng: np.random.Generator, n_heatmaps: int = 42, batch: str = "batch") -> onnx.GraphProto:
     # Per-joint blob centres: left hand joints left of centre, right hand joints right.
     cx = np.concatenate([rng.uniform(0.15, 0.45, 21), rng.uniform(0.55, 0.85, 21)])[:n_heatmaps]
     cy = rng.uniform(0.3, 0.8, n_heatmaps)
@@ -198,10 +201,10 @@ def build_pose(rng: np.random.Generator, n_heatmaps: int = 42) -> onnx.GraphProt
         helper.make_node("Mul", ["z_t", "z_scale"], ["z_s"]),
         helper.make_node("Add", ["z_s", "z_offset"], ["z"]),
     ]
-    outputs = [vinfo("heatmaps", ["batch", n_heatmaps, 128, 128]),
-               vinfo("left_handness", ["batch", 2]), vinfo("right_handness", ["batch", 2]),
-               vinfo("z", ["batch", 42])]
-    return helper.make_graph(nodes, "pose_tiny", [vinfo("image", ["batch", 3, 512, 512])],
+    outputs = [vinfo("heatmaps", [batch, n_heatmaps, 128, 128]),
+               vinfo("left_handness", [batch, 2]), vinfo("right_handness", [batch, 2]),
+               vinfo("z", [batch, 42])]
+    return helper.make_graph(nodes, "pose_tiny", [vinfo("image", [batch, 3, 512, 512])],
                              outputs, inits)
 
 
@@ -250,6 +253,8 @@ def main() -> int:
     finish(build_action(np.random.default_rng(303)), action_metadata(), OUT / "action_tiny.onnx")
     finish(build_pose(np.random.default_rng(202), n_heatmaps=21), pose_metadata(),
            OUT / "pose_wrong_heatmap_shape.onnx")
+    finish(build_pose(np.random.default_rng(202), batch="N"), pose_metadata(),
+           OUT / "pose_batch_called_n.onnx")
     finish(build_depth(np.random.default_rng(101), input_name="input"), depth_metadata(),
            OUT / "depth_wrong_input_name.onnx")
     finish(build_action(np.random.default_rng(303), elem=TensorProto.DOUBLE), action_metadata(),

@@ -43,6 +43,12 @@ impl HandsModel {
         let started = Instant::now();
         let palm_path = folder.join(variant.palm_file());
         let landmark_path = folder.join(variant.landmark_file());
+        // MediaPipe runs with host inputs of changing addresses, which a replayed CUDA graph
+        // cannot take.
+        let options = &InferOptions {
+            cuda_graph: false,
+            ..*options
+        };
         let (palm_session, palm_provider) = create_session(&palm_path, options)?;
         let (landmark_session, landmark_provider) = create_session(&landmark_path, options)?;
         // Each session is checked on its own so that the error names the right file.
