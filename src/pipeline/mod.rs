@@ -5,6 +5,7 @@
 //! dragged timeline however slow the models are.
 //! The UI sends commands and polls for results; it never waits on either thread.
 
+mod depth_ahead;
 mod depth_cache;
 mod hands_pose;
 mod latest;

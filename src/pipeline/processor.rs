@@ -2,18 +2,20 @@
 //! MediaPipe Hands, [`ProcessSettings::pose_backend`]) -> action. One [`FrameProcessor`] is
 //! owned by one thread: the viewer's worker, or a batch command.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use image::{GrayImage, RgbImage};
 
+use super::depth_ahead::{AheadJob, DepthAheadThread};
 use super::depth_cache::DepthCache;
 use super::hands_pose::{HandsSettings, PoseBackend, RootDepthSource, mediapipe_pose};
 use super::messages::{MaskSettings, Stage};
 use crate::infer::mediapipe::{HandsModel, RootPlacement};
 use crate::infer::{
-    ActionFrame, ActionPrediction, FrameSize, ModelSet, ObjectBox, PoseModel, PosePrediction,
-    SlidingWindow, decode_pose,
+    ActionFrame, ActionPrediction, FrameSize, InferError, ModelKind, ModelSet, ModelSlot,
+    ObjectBox, PoseModel, PosePrediction, SlidingWindow, decode_pose,
 };
 use crate::mask::{DepthInput, DepthUnit, MaskBackend, MaskEngine};
 use crate::source::Frame;
@@ -105,6 +107,8 @@ pub struct FrameProcessor {
     window_seconds: f32,
     last_position: Option<usize>,
     last_backend: Option<PoseBackend>,
+    /// Started on the first look-ahead.
+    depth_ahead: Option<DepthAheadThread>,
 }
 
 /// How a frame relates to the one processed before it.
@@ -130,6 +134,7 @@ impl FrameProcessor {
             window_seconds: ACTION_WINDOW_SECONDS,
             last_position: None,
             last_backend: None,
+            depth_ahead: None,
         }
     }
 
@@ -237,42 +242,30 @@ impl FrameProcessor {
         let ahead_input = next
             .filter(|next| needs_pseudo && !self.depth_cache.contains(next.number))
             .and_then(|next| Some((next.number, self.depth_input(next).ok()?)));
-        let depth_model = self.models.depth.ready_mut();
-        let pose_model = self.models.pose.ready_mut();
-        let hands_model = self.models.hands.ready_mut();
-        let (pose, ahead) = std::thread::scope(|scope| {
-            let ahead = depth_model
-                .zip(ahead_input)
-                .map(|(model, (number, input))| {
-                    scope.spawn(move || {
-                        let started = Instant::now();
-                        let depth = model.run(&input).map(|output| output.depth8);
-                        (number, depth, started.elapsed())
+        let lent =
+            ahead_input.and_then(|(number, input)| self.lend_depth(number, input, &mut problems));
+        let pose = match settings.pose_backend {
+            PoseBackend::Sharp => {
+                self.models
+                    .pose
+                    .ready_mut()
+                    .zip(pose_input)
+                    .and_then(|(model, input)| {
+                        run_pose(model, frame, &input, &mut timings, &mut problems)
                     })
-                });
-            let pose = match settings.pose_backend {
-                PoseBackend::Sharp => pose_model.zip(pose_input).and_then(|(model, input)| {
-                    run_pose(model, frame, &input, &mut timings, &mut problems)
-                }),
-                PoseBackend::MediaPipe => run_hands(
-                    hands_model,
-                    frame,
-                    &masked,
-                    pseudo_depth.as_deref(),
-                    &settings.hands,
-                    &mut timings,
-                    &mut problems,
-                ),
-            };
-            (pose, ahead.map(|handle| handle.join()))
-        });
-        match ahead {
-            Some(Ok((number, Ok(depth8), took))) => {
-                self.depth_cache.insert(number, Arc::new(depth8));
-                timings.push((Stage::DepthAhead, took));
             }
-            Some(Ok((_, Err(_), _))) | None => {}
-            Some(Err(_)) => problems.push("the depth network's look-ahead thread panicked".into()),
+            PoseBackend::MediaPipe => run_hands(
+                self.models.hands.ready_mut(),
+                frame,
+                &masked,
+                pseudo_depth.as_deref(),
+                &settings.hands,
+                &mut timings,
+                &mut problems,
+            ),
+        };
+        if let Some(path) = lent {
+            self.take_back_depth(path, &mut timings, &mut problems);
         }
 
         let action = self.action(
@@ -293,6 +286,85 @@ impl FrameProcessor {
             action_window: (self.window.len(), self.window.capacity()),
             timings,
             problems,
+        }
+    }
+
+    /// Lends the depth model to the look-ahead thread for a run on frame `number`. Returns
+    /// the model's file (to name it should the thread die) when it was lent.
+    fn lend_depth(
+        &mut self,
+        number: u32,
+        input: Vec<f32>,
+        problems: &mut Vec<String>,
+    ) -> Option<PathBuf> {
+        let path = self.models.depth.ready()?.info().path.clone();
+        if self.depth_ahead.is_none() {
+            match DepthAheadThread::start() {
+                Ok(thread) => self.depth_ahead = Some(thread),
+                Err(error) => {
+                    problems.push(format!(
+                        "could not start the depth look-ahead thread: {error}"
+                    ));
+                    return None;
+                }
+            }
+        }
+        let thread = self.depth_ahead.as_ref()?;
+        let lent = ModelSlot::Missing {
+            expected_path: path.clone(),
+            hint: "lent to the depth look-ahead thread".into(),
+        };
+        match std::mem::replace(&mut self.models.depth, lent) {
+            ModelSlot::Ready(model) => match thread.submit(AheadJob {
+                model,
+                number,
+                input,
+            }) {
+                Ok(()) => Some(path),
+                Err(job) => {
+                    self.models.depth = ModelSlot::Ready(job.model);
+                    self.depth_ahead = None;
+                    problems.push("the depth look-ahead thread had stopped".into());
+                    None
+                }
+            },
+            other => {
+                self.models.depth = other;
+                None
+            }
+        }
+    }
+
+    /// Waits for the look-ahead run, puts the depth model back and caches the map. A failed
+    /// run is not reported now but when that frame's turn comes and its depth is computed
+    /// (and fails) again.
+    fn take_back_depth(
+        &mut self,
+        path: PathBuf,
+        timings: &mut Vec<(Stage, Duration)>,
+        problems: &mut Vec<String>,
+    ) {
+        match self.depth_ahead.as_ref().and_then(DepthAheadThread::wait) {
+            Some(done) => {
+                self.models.depth = ModelSlot::Ready(done.model);
+                if let Ok(depth8) = done.depth {
+                    self.depth_cache.insert(done.number, Arc::new(depth8));
+                    timings.push((Stage::DepthAhead, done.took));
+                }
+            }
+            None => {
+                self.depth_ahead = None;
+                let message = "the depth look-ahead thread panicked and took the depth model with \
+                               it; load the models again";
+                problems.push(message.into());
+                self.models.depth = ModelSlot::Invalid {
+                    path,
+                    error: InferError::Run {
+                        kind: ModelKind::Depth,
+                        message: message.into(),
+                    },
+                };
+            }
         }
     }
 
