@@ -8,8 +8,8 @@ use std::process::Command;
 use glam::Vec3;
 use image::{GrayImage, Luma, Rgb, RgbImage};
 use sharp_viewer::figure::{
-    CameraPreset, FIGURE_SCALE, FigureInput, FigureOptions, Panel, figure_file_name, render_figure,
-    write_figure,
+    CameraPreset, FIGURE_SCALE, FigureCamera, FigureInput, FigureOptions, Panel, figure_file_name,
+    render_figure, write_figure,
 };
 use sharp_viewer::geometry::{CameraIntrinsics, HandJoints, TwoHands};
 
@@ -57,7 +57,13 @@ fn panels_are_twice_the_frame_and_the_composite_is_their_row() {
     };
     for camera in CameraPreset::ALL {
         for labels in [false, true] {
-            let figure = render_figure(&input, &FigureOptions { camera, labels });
+            let figure = render_figure(
+                &input,
+                &FigureOptions {
+                    camera: FigureCamera::Preset(camera),
+                    labels,
+                },
+            );
             assert_eq!(figure.panels.len(), Panel::ALL.len());
             for (panel, image) in &figure.panels {
                 assert_eq!(
@@ -103,13 +109,19 @@ fn presets_differ_and_labels_draw() {
         ground_truth: Some(&hands),
         intrinsics: &intrinsics,
     };
-    let skeleton = |camera, labels| {
-        render_figure(&input, &FigureOptions { camera, labels })
-            .panels
-            .into_iter()
-            .find(|(panel, _)| *panel == Panel::Skeleton3d)
-            .map(|(_, image)| image)
-            .expect("a 3D panel")
+    let skeleton = |camera: CameraPreset, labels| {
+        render_figure(
+            &input,
+            &FigureOptions {
+                camera: FigureCamera::Preset(camera),
+                labels,
+            },
+        )
+        .panels
+        .into_iter()
+        .find(|(panel, _)| *panel == Panel::Skeleton3d)
+        .map(|(_, image)| image)
+        .expect("a 3D panel")
     };
     let front = skeleton(CameraPreset::Front, false);
     assert_ne!(front, skeleton(CameraPreset::Side, false));
@@ -123,6 +135,60 @@ fn presets_differ_and_labels_draw() {
         Some(CameraPreset::Side)
     );
     assert!("diagonal".parse::<CameraPreset>().is_err());
+}
+
+/// The viewer exports its 3D view as a given camera: the front preset's camera built
+/// independently (0.6 m in front of the hands' centre, y down, 0.9 rad field of view) draws
+/// exactly the preset's panel, and another view draws another one.
+#[test]
+fn a_given_view_draws_like_the_preset_it_equals() {
+    let rgb = RgbImage::from_pixel(120, 80, Rgb([40, 40, 40]));
+    let intrinsics = CameraIntrinsics::H2O_CAM4_DEFAULT.scaled_to(120, 80);
+    let hands = TwoHands {
+        left: None,
+        right: Some(hand()),
+    };
+    let input = FigureInput {
+        rgb: &rgb,
+        pseudo_depth: None,
+        masked: &rgb,
+        pose: None,
+        ground_truth: Some(&hands),
+        intrinsics: &intrinsics,
+    };
+    let skeleton = |camera| {
+        render_figure(
+            &input,
+            &FigureOptions {
+                camera,
+                labels: false,
+            },
+        )
+        .panels
+        .into_iter()
+        .find(|(panel, _)| *panel == Panel::Skeleton3d)
+        .map(|(_, image)| image)
+        .expect("a 3D panel")
+    };
+    let joints = hand();
+    let centre = joints.iter().copied().sum::<glam::Vec3>() / joints.len() as f32;
+    let look = |eye: glam::Vec3| FigureCamera::View {
+        view: glam::camera::rh::view::look_at_mat4(eye, centre, glam::Vec3::NEG_Y),
+        fov_y: 0.9,
+    };
+    let front = skeleton(FigureCamera::Preset(CameraPreset::Front));
+    let background = |image: &RgbImage| image.pixels().filter(|p| p.0 == [24; 3]).count();
+    assert!(
+        background(&front) < front.pixels().len(),
+        "the hand is drawn"
+    );
+    assert_eq!(skeleton(look(centre - glam::Vec3::Z * 0.6)), front);
+    let closer = skeleton(look(centre - glam::Vec3::Z * 0.3));
+    assert_ne!(closer, front);
+    assert!(
+        background(&closer) < background(&front),
+        "a closer view draws a bigger hand"
+    );
 }
 
 #[test]

@@ -27,8 +27,10 @@ fn step_until(harness: &mut Harness<'_, ViewerApp>, what: &str, done: impl Fn(&V
 }
 
 /// A viewer on a 12-frame sample, masking on the CPU, with the models of `models`.
+/// Figures go to `dir/figures`.
 fn viewer(dir: &Path, models: &Path, start_position: usize) -> Harness<'static, ViewerApp> {
     let (_, take) = common::small_sample(dir, 12, 1);
+    let figure_folder = dir.join("figures");
     let worker = WorkerOptions {
         models: ModelPaths::in_folder(models),
         infer: InferOptions::default(),
@@ -46,6 +48,7 @@ fn viewer(dir: &Path, models: &Path, start_position: usize) -> Harness<'static, 
                     worker: worker.clone(),
                     pose_backend: None,
                     browse: None,
+                    figure_folder: figure_folder.clone(),
                 },
             )
             .expect("the pipeline threads start");
@@ -175,4 +178,90 @@ fn arrow_keys_step_and_presets_re_mask_the_frame() {
     let result = harness.state().current_result().expect("a result");
     assert_eq!(result.frame.position, 3, "re-masking keeps the frame");
     assert_eq!(*result.processed.masked, *result.frame.rgb);
+}
+
+/// F12 writes the shown frame's figure off the UI thread, its 3D panel seen exactly as the
+/// (turned) 3D view shows it.
+#[test]
+fn exporting_a_figure_writes_every_panel_with_the_3d_view_as_shown() {
+    use sharp_viewer::figure::{FigureCamera, FigureInput, FigureOptions, Panel, render_figure};
+    use sharp_viewer::ui::OrbitCamera;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let models = common::fixture_models(dir.path());
+    let mut harness = viewer(dir.path(), &models, 2);
+    step_until(&mut harness, "frame 2", |app| {
+        shown_position(app) == Some(2)
+    });
+    harness.state_mut().settings_mut().camera_3d.yaw = -1.1;
+    harness.state_mut().settings_mut().camera_3d.pitch = 0.8;
+    harness.key_press(egui::Key::F12);
+    step_until(&mut harness, "the figure", |app| {
+        app.figure_notice()
+            .is_some_and(|notice| notice.starts_with("figure written"))
+    });
+
+    let folder = dir.path().join("figures");
+    let mut files: Vec<String> = std::fs::read_dir(&folder)
+        .expect("the figure folder")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "subject1_h1_0_frame000002_composite.png",
+            "subject1_h1_0_frame000002_depth.png",
+            "subject1_h1_0_frame000002_masked.png",
+            "subject1_h1_0_frame000002_pose2d.png",
+            "subject1_h1_0_frame000002_rgb.png",
+            "subject1_h1_0_frame000002_skeleton3d.png",
+        ]
+    );
+
+    let app = harness.state();
+    let result = app.current_result().expect("a result");
+    let input = FigureInput {
+        rgb: &result.frame.rgb,
+        pseudo_depth: result.processed.pseudo_depth.as_deref(),
+        masked: &result.processed.masked,
+        pose: result.processed.pose.as_ref(),
+        ground_truth: result.frame.annotations.hands.as_ref(),
+        intrinsics: &result.frame.intrinsics,
+    };
+    let camera_3d = OrbitCamera {
+        yaw: -1.1,
+        pitch: 0.8,
+        ..OrbitCamera::default()
+    };
+    let options = FigureOptions {
+        camera: FigureCamera::View {
+            view: camera_3d.view(),
+            fov_y: OrbitCamera::FOV_Y,
+        },
+        labels: false,
+    };
+    let expected = render_figure(&input, &options)
+        .panels
+        .into_iter()
+        .find(|(panel, _)| *panel == Panel::Skeleton3d)
+        .map(|(_, image)| image)
+        .expect("a 3D panel");
+    let written = image::open(folder.join("subject1_h1_0_frame000002_skeleton3d.png"))
+        .expect("the 3D panel decodes")
+        .into_rgb8();
+    assert_eq!(written, expected);
+    let front = render_figure(&input, &FigureOptions::default())
+        .panels
+        .into_iter()
+        .find(|(panel, _)| *panel == Panel::Skeleton3d)
+        .map(|(_, image)| image)
+        .expect("a 3D panel");
+    assert_ne!(written, front, "the turned view, not the front preset");
 }

@@ -209,6 +209,9 @@ pub struct ViewArgs {
     /// Intrinsics of a camera or video from a file: `fx fy cx cy width height`.
     #[arg(long, value_name = "FILE")]
     pub intrinsics: Option<PathBuf>,
+    /// Where File → Export figure (F12) writes.
+    #[arg(long, value_name = "DIR", default_value = crate::ui::FIGURE_FOLDER)]
+    pub figure_dir: PathBuf,
     /// Models and execution.
     #[command(flatten)]
     pub engine: EngineArgs,
@@ -479,7 +482,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &path,
             &frames,
             &out,
-            crate::figure::FigureOptions { camera, labels },
+            crate::figure::FigureOptions {
+                camera: crate::figure::FigureCamera::Preset(camera),
+                labels,
+            },
             &engine,
             &mask,
         ),

@@ -43,6 +43,7 @@ pub fn run(args: ViewArgs) -> anyhow::Result<ExitCode> {
         browse,
         worker: args.engine.worker_options(),
         pose_backend: args.engine.pose_backend(),
+        figure_folder: args.figure_dir.clone(),
     })
     .map_err(|error| anyhow::anyhow!("the viewer window failed: {error}"))?;
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,6 @@
 //! Paper figures of one frame, rendered on the CPU (no window, no GPU): each panel alone
 //! (RGB with the 2D skeleton, pseudo-depth, masked frame, 2D pose, 3D skeleton seen from a
-//! fixed camera preset) and a composite row of all five, at [`FIGURE_SCALE`] times the
+//! fixed camera preset or a given view) and a composite row of all five, at [`FIGURE_SCALE`] times the
 //! frame size, written as PNG files named after the take and the frame.
 
 mod font;
@@ -9,7 +9,7 @@ mod raster;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use glam::{Vec2, Vec3};
+use glam::{Mat4, Vec2, Vec3};
 use image::imageops::FilterType;
 use image::{GrayImage, ImageEncoder, Rgb, RgbImage};
 
@@ -76,15 +76,50 @@ impl CameraPreset {
         }
     }
 
-    /// Projects camera-frame points (metres) onto a `width` x `height` image, the view
-    /// centred on `target`.
-    fn projector(self, target: Vec3, width: u32, height: u32) -> impl Fn(Vec3) -> Option<Vec2> {
+    /// World (recording-camera frame) to view space, the view centred on `target`.
+    fn view(self, target: Vec3) -> Mat4 {
         let (direction, up) = self.direction_and_up();
         let eye = target + direction * Self::DISTANCE;
-        let view = glam::camera::rh::view::look_at_mat4(eye, target, up);
+        glam::camera::rh::view::look_at_mat4(eye, target, up)
+    }
+}
+
+/// The 3D skeleton panel's camera.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FigureCamera {
+    /// A preset centred on the hands: the same figure from the same frame, every time.
+    Preset(CameraPreset),
+    /// A given view, such as the viewer's 3D panel as the user left it.
+    View {
+        /// World (recording-camera frame, metres) to view space (right-handed, looking
+        /// down -z).
+        view: Mat4,
+        /// Vertical field of view, radians.
+        fov_y: f32,
+    },
+}
+
+impl Default for FigureCamera {
+    fn default() -> Self {
+        Self::Preset(CameraPreset::default())
+    }
+}
+
+impl FigureCamera {
+    /// Projects camera-frame points (metres) onto a `width` x `height` image; `hands_centre`
+    /// is where presets look.
+    fn projector(
+        self,
+        hands_centre: Vec3,
+        width: u32,
+        height: u32,
+    ) -> impl Fn(Vec3) -> Option<Vec2> {
+        let (view, fov_y) = match self {
+            Self::Preset(preset) => (preset.view(hands_centre), CameraPreset::FOV_Y),
+            Self::View { view, fov_y } => (view, fov_y),
+        };
         let aspect = width as f32 / height.max(1) as f32;
-        let projection =
-            glam::camera::rh::proj::directx::perspective(Self::FOV_Y, aspect, 0.01, 20.0);
+        let projection = glam::camera::rh::proj::directx::perspective(fov_y, aspect, 0.01, 20.0);
         let view_projection = projection * view;
         let (w, h) = (width as f32, height as f32);
         move |point: Vec3| {
@@ -178,11 +213,11 @@ pub struct FigureInput<'a> {
     pub intrinsics: &'a CameraIntrinsics,
 }
 
-/// How a figure is drawn (default: front camera, no labels).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// How a figure is drawn (default: front camera preset, no labels).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct FigureOptions {
     /// The 3D panel's view.
-    pub camera: CameraPreset,
+    pub camera: FigureCamera,
     /// Panel names over each panel.
     pub labels: bool,
 }
@@ -272,7 +307,7 @@ pub fn write_figure(
 fn render_panel(
     panel: Panel,
     input: &FigureInput<'_>,
-    camera: CameraPreset,
+    camera: FigureCamera,
     width: u32,
     height: u32,
 ) -> RgbImage {
@@ -374,7 +409,7 @@ fn draw_skeletons_2d(image: &mut RgbImage, input: &FigureInput<'_>) {
 }
 
 /// Ground-truth and predicted 3D hands seen from `camera`, centred on their joints.
-fn draw_skeletons_3d(image: &mut RgbImage, input: &FigureInput<'_>, camera: CameraPreset) {
+fn draw_skeletons_3d(image: &mut RgbImage, input: &FigureInput<'_>, camera: FigureCamera) {
     let predicted = input.pose.map(|pose| pose.prediction.hands.scaled(0.001));
     let sets = [(input.ground_truth.copied(), true), (predicted, false)];
     let joints: Vec<Vec3> = sets

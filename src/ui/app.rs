@@ -8,18 +8,20 @@ use egui::{Color32, Key, RichText, Ui};
 use super::action_panel::action_section;
 use super::controls::{display_controls, mask_controls, source_details, timing_readout};
 use super::error_plot::mpjpe_plot;
+use super::figure_export::FigureExport;
 use super::models_panel::models_section;
 use super::panels::{PanelContent, central_panels};
 use super::playback::Playback;
 use super::pose_error::{MpjpeHistory, frame_outcome, joint_colors};
 use super::pose_panel::pose_section;
 use super::settings::{STORAGE_KEY, ViewerSettings};
+use super::skeleton_view::OrbitCamera;
 use super::sources_ui::SourcesUi;
 use super::stats::PipelineStats;
 use super::textures::PanelTextures;
 use super::timeline::{TimelineRequest, next_speed, timeline};
 use crate::eval::FrameOutcome;
-use crate::figure::{FigureInput, FigureOptions, render_figure, write_figure};
+use crate::figure::FigureCamera;
 use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelStatus};
 use crate::pipeline::{
@@ -27,7 +29,7 @@ use crate::pipeline::{
 };
 use crate::source::{Frame, SourceInfo, own_pose_from_prediction};
 
-/// Folder (relative to the working directory) that "Export figure…" writes to.
+/// Default folder (relative to the working directory) that *Export figure* writes to.
 pub const FIGURE_FOLDER: &str = "figures";
 
 /// Analysis slower than this per frame is held while the timeline is dragged (when the
@@ -50,6 +52,8 @@ pub struct LaunchOptions {
     pub worker: WorkerOptions,
     /// A pose backend that overrides the saved choice (`--pose-backend`).
     pub pose_backend: Option<PoseBackend>,
+    /// Where *Export figure* writes (`--figure-dir`).
+    pub figure_folder: std::path::PathBuf,
 }
 
 /// What the viewer is doing, for the status line.
@@ -85,6 +89,10 @@ pub struct ViewerApp {
     sources: SourcesUi,
     /// Where the last exported figure went, or why it failed.
     figure_notice: Option<String>,
+    /// The figure being written, if any.
+    figure_export: Option<FigureExport>,
+    /// Where figures go.
+    figure_folder: std::path::PathBuf,
     /// Whether the pipeline was told to hold analysis (timeline dragged, analysis slow).
     analysis_held: bool,
 }
@@ -126,8 +134,16 @@ impl ViewerApp {
             start_position: launch.start_position,
             sources,
             figure_notice: None,
+            figure_export: None,
+            figure_folder: launch.figure_folder,
             analysis_held: false,
         })
+    }
+
+    /// Where the last figure export went, or why it failed, or that it is running (for
+    /// tests).
+    pub fn figure_notice(&self) -> Option<&str> {
+        self.figure_notice.as_deref()
     }
 
     /// The newest result shown, if any (for tests).
@@ -242,7 +258,7 @@ impl ViewerApp {
         if ctx.input(|input| {
             input.key_pressed(Key::F12) || (input.modifiers.command && input.key_pressed(Key::E))
         }) {
-            self.export_figure();
+            self.export_figure(ctx);
         }
         let second = self.playback.fps().round() as i64;
         let mut speed = self.settings.playback_speed;
@@ -281,34 +297,57 @@ impl ViewerApp {
         self.apply_timeline(requests);
     }
 
-    /// Writes the figure of the shown frame (every panel and the composite row) into
-    /// [`FIGURE_FOLDER`] and says where it went.
-    fn export_figure(&mut self) {
+    /// Starts writing the figure of the shown frame (every panel and the composite row,
+    /// the 3D panel seen as the 3D view shows it) into the figure folder, off the UI
+    /// thread; [`Self::poll_figure_export`] says where it went.
+    fn export_figure(&mut self, ctx: &egui::Context) {
+        if self.figure_export.is_some() {
+            self.figure_notice = Some("still writing the previous figure".into());
+            return;
+        }
         let Some(result) = &self.result else {
             self.figure_notice = Some("no frame to export yet".into());
             return;
         };
-        let input = FigureInput {
-            rgb: &result.frame.rgb,
-            pseudo_depth: result.processed.pseudo_depth.as_deref(),
-            masked: &result.processed.masked,
-            pose: result.processed.pose.as_ref(),
-            ground_truth: result.frame.annotations.hands.as_ref(),
-            intrinsics: &result.frame.intrinsics,
-        };
-        let figure = render_figure(&input, &FigureOptions::default());
         let take = self
             .source
             .as_ref()
-            .map_or("frame", |source| source.name.as_str());
-        let folder = std::path::Path::new(FIGURE_FOLDER);
-        let message = match write_figure(folder, take, result.frame.number, &figure) {
-            Ok(paths) => format!(
-                "figure written: {}",
-                paths.last().map_or(folder, |path| path.as_path()).display()
-            ),
-            Err(error) => error.to_string(),
+            .map_or("frame", |source| source.name.as_str())
+            .to_owned();
+        let camera = FigureCamera::View {
+            view: self.settings.camera_3d.view(),
+            fov_y: OrbitCamera::FOV_Y,
         };
+        let repaint_ctx = ctx.clone();
+        let started = FigureExport::start(
+            result,
+            take,
+            camera,
+            self.figure_folder.clone(),
+            std::sync::Arc::new(move || repaint_ctx.request_repaint()),
+        );
+        match started {
+            Ok(export) => {
+                self.figure_export = Some(export);
+                self.figure_notice = Some(format!(
+                    "writing the figure of frame {}…",
+                    result.frame.number
+                ));
+            }
+            Err(error) => {
+                let message = format!("could not start the figure export: {error}");
+                self.log(message.clone());
+                self.figure_notice = Some(message);
+            }
+        }
+    }
+
+    /// Shows where a finished figure export went, or why it failed.
+    fn poll_figure_export(&mut self) {
+        let Some(message) = self.figure_export.as_ref().and_then(FigureExport::finished) else {
+            return;
+        };
+        self.figure_export = None;
         self.log(message.clone());
         self.figure_notice = Some(message);
     }
@@ -366,13 +405,17 @@ impl ViewerApp {
                     }
                     if ui
                         .add_enabled(
-                            self.result.is_some(),
-                            egui::Button::new("Export figure…").shortcut_text("F12"),
+                            self.result.is_some() && self.figure_export.is_none(),
+                            egui::Button::new("Export figure").shortcut_text("F12"),
+                        )
+                        .on_hover_text(
+                            "every panel and the composite row of the shown frame, the 3D \
+                             panel as the 3D view shows it, into figures/",
                         )
                         .clicked()
                     {
                         ui.close();
-                        self.export_figure();
+                        self.export_figure(ui.ctx());
                     }
                     if ui.button("Quit").clicked() {
                         ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
@@ -529,6 +572,7 @@ impl eframe::App for ViewerApp {
         let now = Instant::now();
         self.stats.record_ui_frame(now);
         self.poll_pipeline(&ctx);
+        self.poll_figure_export();
         self.handle_keys(&ctx);
         let outcome = self.sources.ui(
             &ctx,

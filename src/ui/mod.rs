@@ -7,6 +7,7 @@ mod browser;
 mod camera_panel;
 mod controls;
 mod error_plot;
+mod figure_export;
 mod image_panel;
 mod models_panel;
 mod overlay;
@@ -23,7 +24,7 @@ mod stats;
 mod textures;
 mod timeline;
 
-pub use app::{LaunchOptions, ViewerApp};
+pub use app::{FIGURE_FOLDER, LaunchOptions, ViewerApp};
 pub use playback::Playback;
 pub use settings::ViewerSettings;
 pub use skeleton_view::OrbitCamera;

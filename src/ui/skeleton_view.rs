@@ -37,8 +37,8 @@ impl Default for OrbitCamera {
 }
 
 impl OrbitCamera {
-    /// Vertical field of view.
-    const FOV_Y: f32 = 0.9;
+    /// Vertical field of view, radians.
+    pub const FOV_Y: f32 = 0.9;
 
     /// The eye position.
     pub fn eye(&self) -> Vec3 {
@@ -49,13 +49,16 @@ impl OrbitCamera {
         Vec3::from(self.target) + offset * self.distance
     }
 
+    /// World (recording-camera frame) to view space.
+    pub fn view(&self) -> Mat4 {
+        glam::camera::rh::view::look_at_mat4(self.eye(), Vec3::from(self.target), Vec3::NEG_Y)
+    }
+
     /// World (recording-camera frame) to clip space for a viewport of `aspect`.
     pub fn view_projection(&self, aspect: f32) -> Mat4 {
-        let view =
-            glam::camera::rh::view::look_at_mat4(self.eye(), Vec3::from(self.target), Vec3::NEG_Y);
         let projection =
             glam::camera::rh::proj::directx::perspective(Self::FOV_Y, aspect.max(0.01), 0.01, 20.0);
-        projection * view
+        projection * self.view()
     }
 
     /// Applies a drag (orbit) and a scroll (zoom) in points.

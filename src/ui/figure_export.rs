@@ -1,0 +1,75 @@
+//! Figure export from the viewer: the shown frame's figure, with the 3D panel seen as the
+//! user left the 3D view, rendered and written on its own thread so the window stays live.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crossbeam_channel::{Receiver, bounded};
+
+use crate::figure::{FigureCamera, FigureInput, FigureOptions, render_figure, write_figure};
+use crate::pipeline::FrameResult;
+
+/// A figure being rendered and written.
+pub struct FigureExport {
+    done: Receiver<String>,
+}
+
+impl FigureExport {
+    /// Starts rendering `result`'s figure into `folder`, files named after `take`; calls
+    /// `repaint` when it is done so the window shows the outcome.
+    pub fn start(
+        result: &FrameResult,
+        take: String,
+        camera: FigureCamera,
+        folder: PathBuf,
+        repaint: Arc<dyn Fn() + Send + Sync>,
+    ) -> std::io::Result<Self> {
+        let result = result.clone();
+        let (sender, done) = bounded(1);
+        std::thread::Builder::new()
+            .name("figure-export".into())
+            .spawn(move || {
+                let message = export(&result, &take, camera, &folder);
+                // The window may have closed meanwhile; the files are written either way.
+                if let Err(unsent) = sender.send(message) {
+                    tracing::info!("after the window closed: {}", unsent.0);
+                }
+                repaint();
+            })?;
+        Ok(Self { done })
+    }
+
+    /// The outcome, once the figure is written (or failed): where it went, or why not.
+    pub fn finished(&self) -> Option<String> {
+        self.done.try_recv().ok()
+    }
+}
+
+/// Renders and writes the figure; says where it went or why it failed.
+fn export(
+    result: &FrameResult,
+    take: &str,
+    camera: FigureCamera,
+    folder: &std::path::Path,
+) -> String {
+    let input = FigureInput {
+        rgb: &result.frame.rgb,
+        pseudo_depth: result.processed.pseudo_depth.as_deref(),
+        masked: &result.processed.masked,
+        pose: result.processed.pose.as_ref(),
+        ground_truth: result.frame.annotations.hands.as_ref(),
+        intrinsics: &result.frame.intrinsics,
+    };
+    let options = FigureOptions {
+        camera,
+        labels: false,
+    };
+    let figure = render_figure(&input, &options);
+    match write_figure(folder, take, result.frame.number, &figure) {
+        Ok(paths) => format!(
+            "figure written: {}",
+            paths.last().map_or(folder, |path| path.as_path()).display()
+        ),
+        Err(error) => error.to_string(),
+    }
+}
