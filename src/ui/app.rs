@@ -408,10 +408,11 @@ impl ViewerApp {
                             self.result.is_some() && self.figure_export.is_none(),
                             egui::Button::new("Export figure").shortcut_text("F12"),
                         )
-                        .on_hover_text(
+                        .on_hover_text(format!(
                             "every panel and the composite row of the shown frame, the 3D \
-                             panel as the 3D view shows it, into figures/",
-                        )
+                             panel as the 3D view shows it, into {}",
+                            self.figure_folder.display()
+                        ))
                         .clicked()
                     {
                         ui.close();
