@@ -93,8 +93,8 @@ fn panels_are_twice_the_frame_and_the_composite_is_their_row() {
     }
 }
 
-#[test]
-fn presets_differ_and_labels_draw() {
+/// The 3D panel of a 120x80 frame with `hand()` as its ground-truth right hand.
+fn one_hand_skeleton(options: FigureOptions) -> RgbImage {
     let rgb = RgbImage::from_pixel(120, 80, Rgb([40, 40, 40]));
     let intrinsics = CameraIntrinsics::H2O_CAM4_DEFAULT.scaled_to(120, 80);
     let hands = TwoHands {
@@ -109,19 +109,19 @@ fn presets_differ_and_labels_draw() {
         ground_truth: Some(&hands),
         intrinsics: &intrinsics,
     };
-    let skeleton = |camera: CameraPreset, labels| {
-        render_figure(
-            &input,
-            &FigureOptions {
-                camera: FigureCamera::Preset(camera),
-                labels,
-            },
-        )
-        .panels
-        .into_iter()
-        .find(|(panel, _)| *panel == Panel::Skeleton3d)
-        .map(|(_, image)| image)
+    render_figure(&input, &options)
+        .panel(Panel::Skeleton3d)
         .expect("a 3D panel")
+        .clone()
+}
+
+#[test]
+fn presets_differ_and_labels_draw() {
+    let skeleton = |camera: CameraPreset, labels| {
+        one_hand_skeleton(FigureOptions {
+            camera: FigureCamera::Preset(camera),
+            labels,
+        })
     };
     let front = skeleton(CameraPreset::Front, false);
     assert_ne!(front, skeleton(CameraPreset::Side, false));
@@ -142,38 +142,16 @@ fn presets_differ_and_labels_draw() {
 /// exactly the preset's panel, and another view draws another one.
 #[test]
 fn a_given_view_draws_like_the_preset_it_equals() {
-    let rgb = RgbImage::from_pixel(120, 80, Rgb([40, 40, 40]));
-    let intrinsics = CameraIntrinsics::H2O_CAM4_DEFAULT.scaled_to(120, 80);
-    let hands = TwoHands {
-        left: None,
-        right: Some(hand()),
-    };
-    let input = FigureInput {
-        rgb: &rgb,
-        pseudo_depth: None,
-        masked: &rgb,
-        pose: None,
-        ground_truth: Some(&hands),
-        intrinsics: &intrinsics,
-    };
     let skeleton = |camera| {
-        render_figure(
-            &input,
-            &FigureOptions {
-                camera,
-                labels: false,
-            },
-        )
-        .panels
-        .into_iter()
-        .find(|(panel, _)| *panel == Panel::Skeleton3d)
-        .map(|(_, image)| image)
-        .expect("a 3D panel")
+        one_hand_skeleton(FigureOptions {
+            camera,
+            labels: false,
+        })
     };
     let joints = hand();
-    let centre = joints.iter().copied().sum::<glam::Vec3>() / joints.len() as f32;
-    let look = |eye: glam::Vec3| FigureCamera::View {
-        view: glam::camera::rh::view::look_at_mat4(eye, centre, glam::Vec3::NEG_Y),
+    let centre = joints.iter().copied().sum::<Vec3>() / joints.len() as f32;
+    let look = |eye: Vec3| FigureCamera::View {
+        view: glam::camera::rh::view::look_at_mat4(eye, centre, Vec3::NEG_Y),
         fov_y: 0.9,
     };
     let front = skeleton(FigureCamera::Preset(CameraPreset::Front));
@@ -182,8 +160,8 @@ fn a_given_view_draws_like_the_preset_it_equals() {
         background(&front) < front.pixels().len(),
         "the hand is drawn"
     );
-    assert_eq!(skeleton(look(centre - glam::Vec3::Z * 0.6)), front);
-    let closer = skeleton(look(centre - glam::Vec3::Z * 0.3));
+    assert_eq!(skeleton(look(centre - Vec3::Z * 0.6)), front);
+    let closer = skeleton(look(centre - Vec3::Z * 0.3));
     assert_ne!(closer, front);
     assert!(
         background(&closer) < background(&front),

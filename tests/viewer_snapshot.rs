@@ -227,14 +227,7 @@ fn exporting_a_figure_writes_every_panel_with_the_3d_view_as_shown() {
 
     let app = harness.state();
     let result = app.current_result().expect("a result");
-    let input = FigureInput {
-        rgb: &result.frame.rgb,
-        pseudo_depth: result.processed.pseudo_depth.as_deref(),
-        masked: &result.processed.masked,
-        pose: result.processed.pose.as_ref(),
-        ground_truth: result.frame.annotations.hands.as_ref(),
-        intrinsics: &result.frame.intrinsics,
-    };
+    let input = FigureInput::of_frame(&result.frame, &result.processed);
     let camera_3d = OrbitCamera {
         yaw: -1.1,
         pitch: 0.8,
@@ -247,21 +240,13 @@ fn exporting_a_figure_writes_every_panel_with_the_3d_view_as_shown() {
         },
         labels: false,
     };
-    let expected = render_figure(&input, &options)
-        .panels
-        .into_iter()
-        .find(|(panel, _)| *panel == Panel::Skeleton3d)
-        .map(|(_, image)| image)
-        .expect("a 3D panel");
+    let expected = render_figure(&input, &options);
+    let expected = expected.panel(Panel::Skeleton3d).expect("a 3D panel");
     let written = image::open(folder.join("subject1_h1_0_frame000002_skeleton3d.png"))
         .expect("the 3D panel decodes")
         .into_rgb8();
-    assert_eq!(written, expected);
-    let front = render_figure(&input, &FigureOptions::default())
-        .panels
-        .into_iter()
-        .find(|(panel, _)| *panel == Panel::Skeleton3d)
-        .map(|(_, image)| image)
-        .expect("a 3D panel");
-    assert_ne!(written, front, "the turned view, not the front preset");
+    assert_eq!(&written, expected);
+    let front = render_figure(&input, &FigureOptions::default());
+    let front = front.panel(Panel::Skeleton3d).expect("a 3D panel");
+    assert_ne!(&written, front, "the turned view, not the front preset");
 }

@@ -35,15 +35,7 @@ pub fn run(
         for problem in &processed.problems {
             eprintln!("{take_name} frame {position}: {problem}");
         }
-        let input = FigureInput {
-            rgb: &frame.rgb,
-            pseudo_depth: processed.pseudo_depth.as_deref(),
-            masked: &processed.masked,
-            pose: processed.pose.as_ref(),
-            ground_truth: frame.annotations.hands.as_ref(),
-            intrinsics: &frame.intrinsics,
-        };
-        let figure = render_figure(&input, &options);
+        let figure = render_figure(&FigureInput::of_frame(&frame, &processed), &options);
         let written = write_figure(out, &take_name, frame.number, &figure)?;
         if let Some(composite) = written.last() {
             println!("{}", composite.display());

@@ -14,7 +14,8 @@ use image::imageops::FilterType;
 use image::{GrayImage, ImageEncoder, Rgb, RgbImage};
 
 use crate::geometry::{CameraIntrinsics, Hand, JOINTS_PER_HAND, TwoHands};
-use crate::pipeline::PoseOutcome;
+use crate::pipeline::{PoseOutcome, Processed};
+use crate::source::Frame;
 use crate::viz::DepthColormap;
 
 /// Figures are this many times the frame size.
@@ -213,6 +214,20 @@ pub struct FigureInput<'a> {
     pub intrinsics: &'a CameraIntrinsics,
 }
 
+impl<'a> FigureInput<'a> {
+    /// The figure input of a frame and what the chain computed for it.
+    pub fn of_frame(frame: &'a Frame, processed: &'a Processed) -> Self {
+        Self {
+            rgb: &frame.rgb,
+            pseudo_depth: processed.pseudo_depth.as_deref(),
+            masked: &processed.masked,
+            pose: processed.pose.as_ref(),
+            ground_truth: frame.annotations.hands.as_ref(),
+            intrinsics: &frame.intrinsics,
+        }
+    }
+}
+
 /// How a figure is drawn (default: front camera preset, no labels).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct FigureOptions {
@@ -230,6 +245,16 @@ pub struct Figure {
     pub panels: Vec<(Panel, RgbImage)>,
     /// The panels side by side.
     pub composite: RgbImage,
+}
+
+impl Figure {
+    /// One panel of the figure.
+    pub fn panel(&self, panel: Panel) -> Option<&RgbImage> {
+        self.panels
+            .iter()
+            .find(|(kind, _)| *kind == panel)
+            .map(|(_, image)| image)
+    }
 }
 
 /// Renders the figure of one frame.

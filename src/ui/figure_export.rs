@@ -52,19 +52,14 @@ fn export(
     camera: FigureCamera,
     folder: &std::path::Path,
 ) -> String {
-    let input = FigureInput {
-        rgb: &result.frame.rgb,
-        pseudo_depth: result.processed.pseudo_depth.as_deref(),
-        masked: &result.processed.masked,
-        pose: result.processed.pose.as_ref(),
-        ground_truth: result.frame.annotations.hands.as_ref(),
-        intrinsics: &result.frame.intrinsics,
-    };
     let options = FigureOptions {
         camera,
         labels: false,
     };
-    let figure = render_figure(&input, &options);
+    let figure = render_figure(
+        &FigureInput::of_frame(&result.frame, &result.processed),
+        &options,
+    );
     match write_figure(folder, take, result.frame.number, &figure) {
         Ok(paths) => format!(
             "figure written: {}",
