@@ -2,7 +2,8 @@
 //!
 //! source thread --(latest frame)--> worker --(latest result)--> UI, and for seekable
 //! sources source thread --(latest preview)--> UI, so the RGB panel keeps up with a
-//! dragged timeline however slow the models are.
+//! dragged timeline however slow the models are. For a live camera the worker also
+//! sends every frame's pose back to the source thread, which records it with the frame.
 //! The UI sends commands and polls for results; it never waits on either thread.
 
 mod depth_ahead;
@@ -35,9 +36,8 @@ pub use processor::{
 };
 pub use worker::WorkerOptions;
 
-use crate::dataset::own_pose::OwnPoseFrame;
 use crate::source::ScrubStats;
-use source_thread::{SharedStats, SourceCommand};
+use source_thread::{SharedStats, SourceCommand, SourceLinks};
 use worker::{WorkerCommand, WorkerLinks};
 
 /// Called by the threads whenever the UI has something new to show.
@@ -73,6 +73,7 @@ impl Pipeline {
         let source_repaint = Arc::clone(&repaint);
         let source_events = events_tx.clone();
         let source_to_worker = worker_tx.clone();
+        let (poses_tx, poses_rx) = crossbeam_channel::unbounded();
         let scrub_stats = SharedStats::default();
         let source_stats = Arc::clone(&scrub_stats);
         let cancel = RunCancel::new();
@@ -80,15 +81,16 @@ impl Pipeline {
         let source = std::thread::Builder::new()
             .name("sharp-source".into())
             .spawn(move || {
-                source_thread::run(
-                    source_rx,
-                    frames_tx,
-                    previews_tx,
-                    source_to_worker,
-                    source_events,
-                    source_repaint,
-                    source_stats,
-                )
+                source_thread::run(SourceLinks {
+                    commands: source_rx,
+                    poses: poses_rx,
+                    frames: frames_tx,
+                    previews: previews_tx,
+                    worker: source_to_worker,
+                    events: source_events,
+                    repaint: source_repaint,
+                    stats: source_stats,
+                })
             })?;
         let worker = std::thread::Builder::new()
             .name("sharp-worker".into())
@@ -97,6 +99,7 @@ impl Pipeline {
                     frames: frames_rx,
                     commands: worker_rx,
                     results: results_tx,
+                    poses: poses_tx,
                     events: events_tx,
                     cancel: worker_cancel,
                     repaint,
@@ -156,18 +159,10 @@ impl Pipeline {
     }
 
     /// Stops recording; [`RecordingEvent::Finished`] follows once all is written.
+    /// While recording, the pose of every frame the worker analyses is written with it
+    /// (under the masked or the unmasked pose folder, as the depth range was set).
     pub fn stop_recording(&self) {
         self.send_source(SourceCommand::StopRecording);
-    }
-
-    /// Records the pose predicted for live frame `number` (`Frame::number`), from a
-    /// range-masked frame when `masked`. Ignored when not recording.
-    pub fn record_pose(&self, number: u32, pose: OwnPoseFrame, masked: bool) {
-        self.send_source(SourceCommand::RecordPose {
-            capture: u64::from(number),
-            pose: Box::new(pose),
-            masked,
-        });
     }
 
     /// Frame cache and decode counters of the open seekable source.

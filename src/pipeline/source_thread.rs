@@ -40,11 +40,16 @@ pub(super) enum SourceCommand {
     HoldAnalysis(bool),
     StartRecording(PathBuf),
     StopRecording,
-    RecordPose {
-        capture: u64,
-        pose: Box<OwnPoseFrame>,
-        masked: bool,
-    },
+}
+
+/// The pose the worker predicted for a live frame, for the recorder.
+pub(super) struct LivePose {
+    /// The frame's capture number (`Frame::number`).
+    pub capture: u64,
+    /// The pose in the recorded frame's pixels.
+    pub pose: OwnPoseFrame,
+    /// Whether it came from a range-masked frame.
+    pub masked: bool,
 }
 
 /// Shared scrubbing counters, read by the UI and the benchmark.
@@ -64,16 +69,38 @@ enum Active {
     Live(Box<Live>),
 }
 
+/// What the source thread receives from and sends to the other threads.
+pub(super) struct SourceLinks {
+    /// Commands from the UI.
+    pub commands: Receiver<SourceCommand>,
+    /// Live frames' poses from the worker, for the recorder.
+    pub poses: Receiver<LivePose>,
+    /// Frames to analyse (newest wins).
+    pub frames: LatestSender<(Frame, Seek)>,
+    /// Frames of seekable sources for the UI (newest wins).
+    pub previews: LatestSender<Preview>,
+    /// Commands for the worker.
+    pub worker: Sender<WorkerCommand>,
+    /// Notices for the UI.
+    pub events: Sender<PipelineEvent>,
+    /// Wakes the UI.
+    pub repaint: Repaint,
+    /// Scrubbing counters, published for the UI and the benchmark.
+    pub stats: SharedStats,
+}
+
 /// Runs until the command channel closes.
-pub(super) fn run(
-    commands: Receiver<SourceCommand>,
-    frames: LatestSender<(Frame, Seek)>,
-    previews: LatestSender<Preview>,
-    worker: Sender<WorkerCommand>,
-    events: Sender<PipelineEvent>,
-    repaint: Repaint,
-    stats: SharedStats,
-) {
+pub(super) fn run(links: SourceLinks) {
+    let SourceLinks {
+        commands,
+        mut poses,
+        frames,
+        previews,
+        worker,
+        events,
+        repaint,
+        stats,
+    } = links;
     let mut thread = SourceThread {
         frames,
         previews,
@@ -124,6 +151,11 @@ pub(super) fn run(
                     thread.notify(PipelineEvent::Camera(status));
                 }
             }
+            recv(poses) -> pose => match pose {
+                Ok(pose) => thread.record_pose(pose),
+                // The worker stopped; the pipeline is ending.
+                Err(_) => poses = never(),
+            },
         }
         thread.serve_pending();
         (thread.repaint)();
@@ -176,24 +208,23 @@ impl SourceThread {
             }
             SourceCommand::StartRecording(root) => self.start_recording(root),
             SourceCommand::StopRecording => self.stop_recording(),
-            SourceCommand::RecordPose {
-                capture,
-                pose,
-                masked,
-            } => {
-                if let Some(recorder) = &mut self.recorder {
-                    recorder.push_pose(capture, &pose, masked);
-                }
-            }
+        }
+    }
+
+    /// Writes a live frame's pose when a recording runs (it is ignored otherwise).
+    fn record_pose(&mut self, pose: LivePose) {
+        if let Some(recorder) = &mut self.recorder {
+            recorder.push_pose(pose.capture, &pose.pose, pose.masked);
         }
     }
 
     /// Tells the worker and the UI that a source (or a new camera format) started.
     fn start_source(&self, info: SourceInfo) {
         // The worker going away ends the pipeline anyway.
-        let _ = self
-            .worker
-            .send(WorkerCommand::StartSource { fps: info.fps });
+        let _ = self.worker.send(WorkerCommand::StartSource {
+            fps: info.fps,
+            live: info.live,
+        });
         self.notify(PipelineEvent::Opened(Box::new(info)));
     }
 

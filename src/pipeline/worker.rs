@@ -1,7 +1,9 @@
 //! The worker thread: loads the models, runs the SHARP chain (with either pose backend) on each frame and colours
 //! the depth maps for display. A frame whose runs were stopped through [`RunCancel`]
 //! (the timeline was dragged on) yields no result; it is analysed again on
-//! [`WorkerCommand::Resume`] unless a newer frame came meanwhile.
+//! [`WorkerCommand::Resume`] unless a newer frame came meanwhile. While a live camera is
+//! open, each analysed frame's pose goes to the source thread, which writes it next to
+//! the frame when a recording runs, whether or not the UI ever shows that result.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,9 +15,10 @@ use super::Repaint;
 use super::latest::{LatestReceiver, LatestSender};
 use super::messages::{FrameResult, PipelineEvent, Seek, Stage};
 use super::processor::{FrameProcessor, ProcessSettings};
+use super::source_thread::LivePose;
 use crate::infer::{InferOptions, ModelPaths, ModelSet, RunCancel};
 use crate::mask::{MaskEngine, MaskPreference};
-use crate::source::Frame;
+use crate::source::{Frame, own_pose_from_prediction};
 use crate::viz::DepthColormap;
 
 /// How the worker sets itself up.
@@ -35,8 +38,9 @@ pub(super) enum WorkerCommand {
     Settings(ProcessSettings),
     /// Load the models from these paths; the current frame is processed again.
     LoadModels(ModelPaths),
-    /// A new source opened: forget the old one's caches and size the action window.
-    StartSource { fps: f32 },
+    /// A new source opened: forget the old one's caches and size the action window;
+    /// `live` sources (cameras) have their poses recorded.
+    StartSource { fps: f32, live: bool },
     /// Analysis may go on: the current frame is analysed again if its run was stopped.
     Resume,
 }
@@ -57,6 +61,8 @@ pub(super) struct WorkerLinks {
     pub commands: Receiver<WorkerCommand>,
     /// Results for the UI (newest wins).
     pub results: LatestSender<FrameResult>,
+    /// Live frames' poses, for the source thread's recorder.
+    pub poses: Sender<LivePose>,
     /// Notices for the UI.
     pub events: Sender<PipelineEvent>,
     /// Stops the models' runs while analysis is held.
@@ -71,6 +77,7 @@ pub(super) fn run(links: WorkerLinks, mut settings: ProcessSettings, options: Wo
         frames,
         commands,
         results,
+        poses,
         events,
         cancel,
         repaint,
@@ -86,13 +93,19 @@ pub(super) fn run(links: WorkerLinks, mut settings: ProcessSettings, options: Wo
     repaint();
     let mut processor = FrameProcessor::new(engine, models);
     let mut current: Option<Current> = None;
+    let mut delivery = Delivery {
+        results,
+        poses,
+        cancel,
+        live: false,
+    };
     loop {
         select! {
             recv(frames.as_receiver()) -> message => {
                 let Ok((frame, seek)) = message else { break };
                 // Commands sent before this frame (a new source, say) apply to it.
                 for command in commands.try_iter() {
-                    apply(command, &mut processor, &mut settings, &mut current, &loader);
+                    apply(command, &mut processor, &mut settings, &mut current, &loader, &mut delivery);
                 }
                 let started = Instant::now();
                 let depth_view = frame
@@ -101,15 +114,15 @@ pub(super) fn run(links: WorkerLinks, mut settings: ProcessSettings, options: Wo
                     .map(|depth| Arc::new(DepthColormap::default().colorize_mm(depth)));
                 let view_time = started.elapsed();
                 let mut fresh = Current { frame, depth_view, analysed: false };
-                analyse(&mut processor, &mut fresh, view_time, settings, seek.requested, &cancel, &results);
+                analyse(&mut processor, &mut fresh, view_time, settings, seek.requested, &delivery);
                 current = Some(fresh);
             }
             recv(commands) -> message => {
                 let Ok(command) = message else { break };
-                if apply(command, &mut processor, &mut settings, &mut current, &loader)
+                if apply(command, &mut processor, &mut settings, &mut current, &loader, &mut delivery)
                     && let Some(current) = &mut current
                 {
-                    analyse(&mut processor, current, Duration::ZERO, settings, Instant::now(), &cancel, &results);
+                    analyse(&mut processor, current, Duration::ZERO, settings, Instant::now(), &delivery);
                 }
             }
         }
@@ -117,16 +130,54 @@ pub(super) fn run(links: WorkerLinks, mut settings: ProcessSettings, options: Wo
     }
 }
 
-/// Runs the chain on `current` and sends the result, unless runs were stopped meanwhile
-/// (the result would be stale and incomplete).
+/// Where analysed frames go.
+struct Delivery {
+    /// Results for the UI (newest wins).
+    results: LatestSender<FrameResult>,
+    /// Live frames' poses, for the source thread's recorder.
+    poses: Sender<LivePose>,
+    /// Tells whether a result's runs were stopped.
+    cancel: RunCancel,
+    /// Whether the open source is a live camera.
+    live: bool,
+}
+
+impl Delivery {
+    /// Sends a complete result to the UI and, from a live camera, its pose to the
+    /// recorder. Returns false (and sends nothing) when the runs were stopped meanwhile:
+    /// the result would be stale and incomplete.
+    fn deliver(&self, result: FrameResult) -> bool {
+        if self.cancel.is_cancelled() {
+            return false;
+        }
+        if self.live
+            && let Some(pose) = &result.processed.pose
+        {
+            let live_pose = LivePose {
+                capture: u64::from(result.frame.number),
+                pose: own_pose_from_prediction(
+                    &pose.prediction,
+                    pose.frame_size,
+                    result.frame.rgb.dimensions(),
+                ),
+                masked: result.settings.mask.range.is_some(),
+            };
+            // The source thread going away ends the pipeline anyway.
+            let _ = self.poses.send(live_pose);
+        }
+        self.results.send(result);
+        true
+    }
+}
+
+/// Runs the chain on `current` and delivers the result.
 fn analyse(
     processor: &mut FrameProcessor,
     current: &mut Current,
     depth_view_time: Duration,
     settings: ProcessSettings,
     requested: Instant,
-    cancel: &RunCancel,
-    results: &LatestSender<FrameResult>,
+    delivery: &Delivery,
 ) {
     let result = process(
         processor,
@@ -136,10 +187,7 @@ fn analyse(
         settings,
         requested,
     );
-    current.analysed = !cancel.is_cancelled();
-    if current.analysed {
-        results.send(result);
-    }
+    current.analysed = delivery.deliver(result);
 }
 
 /// Loads model sets and reports their states.
@@ -170,6 +218,7 @@ fn apply(
     settings: &mut ProcessSettings,
     current: &mut Option<Current>,
     loader: &Loader,
+    delivery: &mut Delivery,
 ) -> bool {
     match command {
         WorkerCommand::Settings(new_settings) => {
@@ -181,8 +230,9 @@ fn apply(
             processor.set_models(loader.load(&paths));
             true
         }
-        WorkerCommand::StartSource { fps } => {
+        WorkerCommand::StartSource { fps, live } => {
             processor.start_source(fps);
+            delivery.live = live;
             *current = None;
             false
         }

@@ -27,7 +27,7 @@ use crate::infer::{ModelKind, ModelStatus};
 use crate::pipeline::{
     FrameResult, Pipeline, PipelineEvent, PoseBackend, SourceSpec, WorkerOptions,
 };
-use crate::source::{Frame, SourceInfo, own_pose_from_prediction};
+use crate::source::{Frame, SourceInfo};
 
 /// Default folder (relative to the working directory) that *Export figure* writes to.
 pub const FIGURE_FOLDER: &str = "figures";
@@ -178,24 +178,6 @@ impl ViewerApp {
         self.messages.push_back(message);
     }
 
-    /// Hands a live frame's predicted pose to the recorder, which ignores it unless a
-    /// recording is running.
-    fn record_live_pose(&self, result: &FrameResult) {
-        if !self.source.as_ref().is_some_and(|info| info.live) {
-            return;
-        }
-        if let Some(pose) = &result.processed.pose {
-            let pose_file = own_pose_from_prediction(
-                &pose.prediction,
-                pose.frame_size,
-                result.frame.rgb.dimensions(),
-            );
-            let masked = result.settings.mask.range.is_some();
-            self.pipeline
-                .record_pose(result.frame.number, pose_file, masked);
-        }
-    }
-
     fn poll_pipeline(&mut self, ctx: &egui::Context) {
         for event in self.pipeline.events() {
             match event {
@@ -233,7 +215,6 @@ impl ViewerApp {
             self.shown = Some(preview.frame);
         }
         if let Some(result) = self.pipeline.try_result() {
-            self.record_live_pose(&result);
             let now = Instant::now();
             self.stats.record_result(&result, now);
             // Seekable sources show their frames as previews; live ones with the result.

@@ -44,28 +44,52 @@ pub fn fixture_models(root: &Path) -> PathBuf {
 /// A viewer pipeline without models (a models folder that does not exist): frames flow
 /// through unmasked.
 pub fn pipeline_without_models() -> sharp_viewer::pipeline::Pipeline {
-    use sharp_viewer::infer::{InferOptions, ModelPaths};
-    use sharp_viewer::mask::{DepthUnit, MaskPreference};
+    pipeline_with_models(&std::env::temp_dir().join("sharp-viewer-no-models"))
+}
+
+/// The settings [`pipeline_with_models`] runs with: no depth range and no pseudo-depth,
+/// so the pose network sees whole frames.
+pub fn unmasked_settings() -> sharp_viewer::pipeline::ProcessSettings {
+    use sharp_viewer::mask::DepthUnit;
     use sharp_viewer::pipeline::{
-        ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, Pipeline, PoseBackend,
-        ProcessSettings, WorkerOptions,
+        ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, PoseBackend,
+        ProcessSettings,
     };
-    let models = std::env::temp_dir().join("sharp-viewer-no-models");
-    Pipeline::spawn(
-        ProcessSettings {
-            mask: MaskSettings {
-                depth: DepthUnit::Millimetres,
-                range: None,
-            },
-            estimate_depth: false,
-            action_input: ActionInput::PredictedPoses,
-            action_window_seconds: ACTION_WINDOW_SECONDS,
-            pose_backend: PoseBackend::Sharp,
-            hands: HandsSettings::default(),
+    ProcessSettings {
+        mask: MaskSettings {
+            depth: DepthUnit::Millimetres,
+            range: None,
         },
+        estimate_depth: false,
+        action_input: ActionInput::PredictedPoses,
+        action_window_seconds: ACTION_WINDOW_SECONDS,
+        pose_backend: PoseBackend::Sharp,
+        hands: HandsSettings::default(),
+    }
+}
+
+/// Options for loading models in tests: the CPU, one thread (so results repeat bit for
+/// bit).
+pub fn cpu_infer_options() -> sharp_viewer::infer::InferOptions {
+    use sharp_viewer::infer::{InferOptions, ProviderRequest};
+    InferOptions {
+        provider: ProviderRequest::Cpu,
+        intra_threads: std::num::NonZeroUsize::new(1),
+        ..InferOptions::default()
+    }
+}
+
+/// A viewer pipeline with the models in `models`, loaded with [`cpu_infer_options`],
+/// running [`unmasked_settings`].
+pub fn pipeline_with_models(models: &Path) -> sharp_viewer::pipeline::Pipeline {
+    use sharp_viewer::infer::ModelPaths;
+    use sharp_viewer::mask::MaskPreference;
+    use sharp_viewer::pipeline::{Pipeline, WorkerOptions};
+    Pipeline::spawn(
+        unmasked_settings(),
         WorkerOptions {
-            models: ModelPaths::in_folder(&models),
-            infer: InferOptions::default(),
+            models: ModelPaths::in_folder(models),
+            infer: cpu_infer_options(),
             mask: MaskPreference::Cpu,
         },
         std::sync::Arc::new(|| {}),
