@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use sharp_viewer::dataset::classes::verb_of_action;
@@ -165,7 +166,10 @@ fn generate(root: &Path, frames: usize, takes: usize) -> Vec<SampleProgress> {
             takes,
             camera_noise: 0,
         },
-        &mut |p| reports.push(p),
+        &mut |p| {
+            reports.push(p);
+            ControlFlow::Continue(())
+        },
     )
     .unwrap_or_else(|e| panic!("generation failed: {e}"));
     assert_eq!(summary.frames_per_take, frames);
@@ -618,8 +622,11 @@ fn refuses_a_non_empty_root_without_touching_it() {
     fs::create_dir(&root).unwrap();
     fs::write(root.join("keep.txt"), "precious").unwrap();
     let mut calls = 0;
-    let error = generate_sample(&root, &SampleOptions::default(), &mut |_| calls += 1)
-        .expect_err("must refuse");
+    let error = generate_sample(&root, &SampleOptions::default(), &mut |_| {
+        calls += 1;
+        ControlFlow::Continue(())
+    })
+    .expect_err("must refuse");
     assert!(
         matches!(error, SampleError::RootNotEmpty { .. }),
         "{error:?}"
@@ -637,12 +644,49 @@ fn refuses_a_non_empty_root_without_touching_it() {
     // A file in the way is refused too.
     let file = dir.path().join("file");
     fs::write(&file, "x").unwrap();
-    let error = generate_sample(&file, &SampleOptions::default(), &mut |_| {}).unwrap_err();
+    let error = generate_sample(&file, &SampleOptions::default(), &mut |_| {
+        ControlFlow::Continue(())
+    })
+    .unwrap_err();
     assert!(
         matches!(error, SampleError::RootNotEmpty { .. }),
         "{error:?}"
     );
     assert_eq!(fs::read_to_string(&file).unwrap(), "x");
+}
+
+#[test]
+fn stops_when_the_progress_callback_asks_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("sample");
+    let mut reports = 0;
+    let error = generate_sample(
+        &root,
+        &SampleOptions {
+            frames: FRAMES,
+            takes: 2,
+            camera_noise: 0,
+        },
+        &mut |_| {
+            reports += 1;
+            if reports == 3 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    )
+    .expect_err("stopped");
+    assert!(
+        matches!(&error, SampleError::Stopped { root: named } if *named == root),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("sample"), "{error}");
+    assert_eq!(reports, 3, "no frame is rendered after the stop");
+    assert!(!root.exists());
+    no_partial_left(dir.path());
+    // Nothing stale blocks the next run.
+    generate(&root, FRAMES, 1);
 }
 
 #[test]
@@ -656,7 +700,7 @@ fn rejects_options_it_cannot_honour() {
             takes: 1,
             camera_noise: 0,
         },
-        &mut |_| {},
+        &mut |_| ControlFlow::Continue(()),
     )
     .unwrap_err();
     assert!(
@@ -671,7 +715,7 @@ fn rejects_options_it_cannot_honour() {
             takes: 0,
             camera_noise: 0,
         },
-        &mut |_| {},
+        &mut |_| ControlFlow::Continue(()),
     )
     .unwrap_err();
     assert!(matches!(error, SampleError::NoTakes { .. }), "{error:?}");
@@ -708,7 +752,7 @@ fn full_take_timing_size_and_preview() {
     let root = dir.path().join("sample");
     let options = SampleOptions::default();
     let start = std::time::Instant::now();
-    generate_sample(&root, &options, &mut |_| {}).unwrap();
+    generate_sample(&root, &options, &mut |_| ControlFlow::Continue(())).unwrap();
     let elapsed = start.elapsed();
     let files = files_under(&root);
     let bytes: usize = files.values().map(Vec::len).sum();
@@ -781,8 +825,12 @@ fn camera_noise_changes_only_the_pixels_and_within_its_amplitude() {
         takes: 1,
         camera_noise,
     };
-    generate_sample(&clean_root, &options(0), &mut |_| {}).expect("clean sample");
-    generate_sample(&noisy_root, &options(amplitude), &mut |_| {}).expect("noisy sample");
+    generate_sample(&clean_root, &options(0), &mut |_| ControlFlow::Continue(()))
+        .expect("clean sample");
+    generate_sample(&noisy_root, &options(amplitude), &mut |_| {
+        ControlFlow::Continue(())
+    })
+    .expect("noisy sample");
     let marker = read_marker(&noisy_root).expect("marker").expect("present");
     assert_eq!(marker.options, options(amplitude));
 

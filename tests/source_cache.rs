@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -226,7 +227,7 @@ fn the_pipeline_shows_the_newest_seek_with_the_right_pixels() {
             takes: 1,
             camera_noise: 0,
         },
-        &mut |_| {},
+        &mut |_| ControlFlow::Continue(()),
     )
     .expect("sample");
     let take = discover_takes(&dataset).expect("takes").remove(0);
@@ -255,6 +256,45 @@ fn the_pipeline_shows_the_newest_seek_with_the_right_pixels() {
     assert!(shown.frame.depth_mm.is_some());
     let stats = pipeline.scrub_stats();
     assert!(stats.cache.bytes <= stats.cache.budget, "{stats:?}");
+}
+
+#[test]
+fn dropping_the_pipeline_stops_a_sample_being_generated() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let dir = root.path().join("sample");
+    let pipeline = common::pipeline_without_models();
+    // About a minute of rendering on two cores: far longer than the drop may take.
+    pipeline.open(SourceSpec::Sample {
+        dir: dir.clone(),
+        options: SampleOptions {
+            frames: 600,
+            takes: 1,
+            camera_noise: 0,
+        },
+    });
+    let deadline = Instant::now() + WAIT;
+    while !pipeline
+        .events()
+        .iter()
+        .any(|event| matches!(event, PipelineEvent::Generating { .. }))
+    {
+        assert!(Instant::now() < deadline, "generation never started");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (done_tx, done_rx) = crossbeam_channel::bounded(1);
+    std::thread::spawn(move || {
+        drop(pipeline);
+        let _ = done_tx.send(());
+    });
+    done_rx
+        .recv_timeout(WAIT)
+        .expect("the drop returns without waiting for the whole sample");
+    assert!(!dir.exists(), "a stopped sample leaves nothing at its root");
+    let leftovers: Vec<_> = std::fs::read_dir(root.path())
+        .expect("list")
+        .map(|entry| entry.expect("entry").file_name())
+        .collect();
+    assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }
 
 /// Opens `take` in `pipeline` and waits for it; returns its frame count.

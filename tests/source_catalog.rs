@@ -3,6 +3,7 @@
 //! membership, path classification, and timeline labels from the split files.
 
 use std::fs;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use sharp_viewer::dataset::Split;
@@ -30,7 +31,7 @@ fn dataset() -> tempfile::TempDir {
             takes: 3,
             camera_noise: 0,
         },
-        &mut |_| {},
+        &mut |_| ControlFlow::Continue(()),
     )
     .expect("sample");
     let good_rgb = root.join("subject1/h1/0/cam4/rgb");

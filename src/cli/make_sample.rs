@@ -1,3 +1,4 @@
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -14,6 +15,7 @@ pub fn run(dir: &Path, options: SampleOptions, force: bool) -> anyhow::Result<Ex
     let bar = super::progress_bar((options.frames * options.takes) as u64, "rendering");
     let summary = generate_sample(dir, &options, &mut |progress: SampleProgress| {
         bar.set_position((progress.take * progress.frames_total + progress.frame + 1) as u64);
+        ControlFlow::Continue(())
     })?;
     bar.finish_and_clear();
     for take in &summary.takes {

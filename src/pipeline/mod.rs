@@ -16,6 +16,7 @@ mod source_thread;
 mod worker;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Instant;
@@ -43,7 +44,9 @@ use worker::{WorkerCommand, WorkerLinks};
 /// Called by the threads whenever the UI has something new to show.
 pub type Repaint = Arc<dyn Fn() + Send + Sync>;
 
-/// The running pipeline, owned by the UI. Dropping it stops and joins the threads.
+/// The running pipeline, owned by the UI. Dropping it stops and joins the threads; a
+/// sample being generated and a model run in progress are stopped first, so closing
+/// the viewer does not wait for them.
 pub struct Pipeline {
     source_commands: Option<Sender<SourceCommand>>,
     worker_commands: Option<Sender<WorkerCommand>>,
@@ -53,6 +56,8 @@ pub struct Pipeline {
     scrub_stats: SharedStats,
     /// Stops the worker's model runs when analysis is put on hold.
     cancel: RunCancel,
+    /// Tells the source thread to give up long work when the pipeline is dropped.
+    stopping: Arc<AtomicBool>,
     threads: Vec<JoinHandle<()>>,
 }
 
@@ -78,6 +83,8 @@ impl Pipeline {
         let source_stats = Arc::clone(&scrub_stats);
         let cancel = RunCancel::new();
         let worker_cancel = cancel.clone();
+        let stopping = Arc::new(AtomicBool::new(false));
+        let source_stopping = Arc::clone(&stopping);
         let source = std::thread::Builder::new()
             .name("sharp-source".into())
             .spawn(move || {
@@ -90,6 +97,7 @@ impl Pipeline {
                     events: source_events,
                     repaint: source_repaint,
                     stats: source_stats,
+                    stopping: source_stopping,
                 })
             })?;
         let worker = std::thread::Builder::new()
@@ -114,6 +122,7 @@ impl Pipeline {
             events: events_rx,
             scrub_stats,
             cancel,
+            stopping,
             threads: vec![source, worker],
         })
     }
@@ -226,6 +235,9 @@ impl Pipeline {
 
 impl Drop for Pipeline {
     fn drop(&mut self) {
+        self.stopping.store(true, Ordering::Relaxed);
+        // A model run in progress stops too, so the worker is not waited on for it.
+        self.cancel.cancel();
         self.source_commands.take();
         self.worker_commands.take();
         for thread in self.threads.drain(..) {

@@ -8,7 +8,9 @@
 //! live camera runs on its capture threads; every captured frame is forwarded (latest
 //! wins) and, while recording, handed to the [`Recorder`].
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -87,6 +89,8 @@ pub(super) struct SourceLinks {
     pub repaint: Repaint,
     /// Scrubbing counters, published for the UI and the benchmark.
     pub stats: SharedStats,
+    /// Set when the pipeline is being dropped: long work (generating the sample) stops.
+    pub stopping: Arc<AtomicBool>,
 }
 
 /// Runs until the command channel closes.
@@ -100,6 +104,7 @@ pub(super) fn run(links: SourceLinks) {
         events,
         repaint,
         stats,
+        stopping,
     } = links;
     let mut thread = SourceThread {
         frames,
@@ -108,6 +113,7 @@ pub(super) fn run(links: SourceLinks) {
         events,
         repaint,
         stats,
+        stopping,
         active: Active::Nothing,
         pending: None,
         demanded: None,
@@ -172,6 +178,7 @@ struct SourceThread {
     events: Sender<PipelineEvent>,
     repaint: Repaint,
     stats: SharedStats,
+    stopping: Arc<AtomicBool>,
     active: Active,
     /// The newest seek not yet answered, and whether the scrubber was asked for it.
     pending: Option<(Seek, bool)>,
@@ -309,6 +316,11 @@ impl SourceThread {
                     total: options.takes * progress.frames_total,
                 });
                 (self.repaint)();
+                if self.stopping.load(Ordering::Relaxed) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
             };
             sample::generate_sample(&dir, options, &mut report)
                 .map_err(|error| format!("could not generate the sample: {error}"))?;

@@ -27,6 +27,7 @@ mod scene;
 mod shadow;
 mod writer;
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -168,6 +169,12 @@ pub enum SampleError {
         #[source]
         source: image::ImageError,
     },
+    /// The caller's progress callback asked to stop; nothing was left at `root`.
+    #[error("generating the sample in {} was stopped", .root.display())]
+    Stopped {
+        /// Requested root.
+        root: PathBuf,
+    },
     /// The marker file could not be written or parsed.
     #[error("bad sample marker {}: {source}", .path.display())]
     Marker {
@@ -185,12 +192,14 @@ fn take_relative(take: usize) -> String {
 }
 
 /// Generates `options.takes` synthetic takes under `root`, calling `progress` after every
-/// frame. `root` must not exist or be an empty folder; its parent folders are created.
-/// On error nothing is left at `root` and the temporary folder is removed.
+/// frame; `progress` returning [`ControlFlow::Break`] stops the generation
+/// ([`SampleError::Stopped`]). `root` must not exist or be an empty folder; its parent
+/// folders are created. On error nothing is left at `root` and the temporary folder is
+/// removed.
 pub fn generate_sample(
     root: &Path,
     options: &SampleOptions,
-    progress: &mut dyn FnMut(SampleProgress),
+    progress: &mut dyn FnMut(SampleProgress) -> ControlFlow<()>,
 ) -> Result<SampleSummary, SampleError> {
     if options.frames < MIN_FRAMES {
         return Err(SampleError::TooFewFrames {
@@ -217,8 +226,15 @@ pub fn generate_sample(
             source,
         })?;
     }
-    let result =
-        write_sample(&partial, options, progress).and_then(|()| writer::commit(&partial, root));
+    let result = write_sample(&partial, options, progress)
+        .and_then(|()| writer::commit(&partial, root))
+        .map_err(|error| match error {
+            // Raised deep in the writer, which knows only the temporary folder.
+            SampleError::Stopped { .. } => SampleError::Stopped {
+                root: root.to_path_buf(),
+            },
+            other => other,
+        });
     if result.is_err() {
         // Best effort: the error being reported matters more than a failed clean-up.
         let _ = std::fs::remove_dir_all(&partial);
@@ -271,7 +287,7 @@ fn worker_threads() -> usize {
 fn write_sample(
     dir: &Path,
     options: &SampleOptions,
-    progress: &mut dyn FnMut(SampleProgress),
+    progress: &mut dyn FnMut(SampleProgress) -> ControlFlow<()>,
 ) -> Result<(), SampleError> {
     writer::create_dir(dir)?;
     let intrinsics = CameraIntrinsics::H2O_CAM4_DEFAULT;
@@ -310,7 +326,7 @@ fn write_take(
     take: usize,
     options: &SampleOptions,
     intrinsics: &CameraIntrinsics,
-    progress: &mut dyn FnMut(SampleProgress),
+    progress: &mut dyn FnMut(SampleProgress) -> ControlFlow<()>,
 ) -> Result<Vec<u32>, SampleError> {
     let script = TakeScript::for_take(take);
     let renderer = SceneRenderer::new(&script, RayTable::new(intrinsics), worker_threads());
@@ -361,11 +377,16 @@ fn write_take(
         }
         writer::write_annotations(cam4, frame, &annotations)?;
         actions.push(state.action);
-        progress(SampleProgress {
+        let flow = progress(SampleProgress {
             take,
             frame,
             frames_total: frames,
         });
+        if flow.is_break() {
+            return Err(SampleError::Stopped {
+                root: cam4.to_path_buf(),
+            });
+        }
     }
     Ok(actions)
 }

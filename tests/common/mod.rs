@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use sharp_viewer::dataset::discover_takes;
@@ -16,7 +17,7 @@ pub fn small_sample(root: &Path, frames: usize, takes: usize) -> (PathBuf, PathB
             takes,
             camera_noise: 0,
         },
-        &mut |_| {},
+        &mut |_| ControlFlow::Continue(()),
     )
     .expect("the generator writes a sample");
     let take = discover_takes(&dataset)
