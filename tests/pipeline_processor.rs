@@ -1,15 +1,17 @@
 //! The frame processor on the fixture models: running the depth network one frame ahead
-//! gives the same results as the plain chain and saves the depth run of the next frame.
+//! gives the same results as the plain chain and saves the depth run of the next frame;
+//! the hand joints a depth range keeps are counted right.
 
 mod common;
 
+use sharp_viewer::geometry::Hand;
 use sharp_viewer::infer::{InferOptions, ModelPaths, ModelSet, ProviderRequest};
-use sharp_viewer::mask::{DepthRange, DepthUnit, MaskEngine, MaskPreference};
+use sharp_viewer::mask::{DepthRange, DepthUnit, JOINT_WINDOW_RADIUS, MaskEngine, MaskPreference};
 use sharp_viewer::pipeline::{
     ActionInput, FrameProcessor, HandsSettings, MaskSettings, PoseBackend, ProcessSettings,
     Processed, Stage,
 };
-use sharp_viewer::source::{FrameSource, TakeSource};
+use sharp_viewer::source::{Frame, FrameSource, TakeSource};
 
 fn processor(models: &std::path::Path) -> FrameProcessor {
     let options = InferOptions {
@@ -110,4 +112,113 @@ fn no_look_ahead_when_nothing_needs_pseudo_depth() {
     assert!(processed.problems.is_empty(), "{:?}", processed.problems);
     assert!(processed.pose.is_some());
     assert!(!ran(&processed, Stage::Depth) && !ran(&processed, Stage::DepthAhead));
+}
+
+/// The hand joints the mask keeps, counted independently from the ground-truth depth
+/// around each joint's pixel (the processor compares the masked frame with the original).
+fn joints_in_range(frame: &Frame, range: DepthRange) -> [Option<(usize, usize)>; 2] {
+    let depth = frame.depth_mm.as_ref().expect("the sample has depth");
+    let hands = frame
+        .annotations
+        .hands
+        .as_ref()
+        .expect("the sample has hands");
+    Hand::BOTH.map(|hand| {
+        hands.get(hand).map(|joints| {
+            let mut kept = 0;
+            let mut in_frame = 0;
+            for joint in joints {
+                let Some(pixel) = frame.intrinsics.project(*joint) else {
+                    continue;
+                };
+                let (u, v) = (pixel.x.round() as i64, pixel.y.round() as i64);
+                if u < 0 || v < 0 || u >= i64::from(depth.width()) || v >= i64::from(depth.height())
+                {
+                    continue;
+                }
+                in_frame += 1;
+                let r = i64::from(JOINT_WINDOW_RADIUS);
+                let near = (v - r..=v + r).any(|y| {
+                    (u - r..=u + r).any(|x| {
+                        u32::try_from(x)
+                            .ok()
+                            .zip(u32::try_from(y).ok())
+                            .and_then(|(x, y)| depth.get_pixel_checked(x, y))
+                            .is_some_and(|mm| mm.0[0] != 0 && range.contains(f32::from(mm.0[0])))
+                    })
+                });
+                if near {
+                    kept += 1;
+                }
+            }
+            (kept, in_frame)
+        })
+    })
+}
+
+#[test]
+fn joint_coverage_counts_the_annotated_joints_the_range_keeps() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_, take) = common::small_sample(dir.path(), 12, 1);
+    let models = common::fixture_models(dir.path());
+    let mut source = TakeSource::open(&take).expect("the sample opens");
+    let frame = source.read(6).expect("frame 6");
+    let mut processor = processor(&models);
+    let with_range = |range: Option<DepthRange>| ProcessSettings {
+        mask: MaskSettings {
+            depth: DepthUnit::Millimetres,
+            range,
+        },
+        estimate_depth: false,
+        ..settings()
+    };
+
+    // No mask: nothing to report.
+    let processed = processor.process(&frame, &with_range(None));
+    assert_eq!(processed.joint_coverage, None);
+
+    // The joints' own depths, to pick ranges that keep all, some and none of them.
+    let depth = frame.depth_mm.as_ref().expect("depth");
+    let mut joint_depths = Vec::new();
+    let hands = frame.annotations.hands.as_ref().expect("hands");
+    for hand in Hand::BOTH {
+        for joint in hands.get(hand).into_iter().flatten() {
+            if let Some(pixel) = frame.intrinsics.project(*joint) {
+                let (u, v) = (pixel.x.round() as u32, pixel.y.round() as u32);
+                if let Some(mm) = depth.get_pixel_checked(u, v) {
+                    joint_depths.push(f32::from(mm.0[0]));
+                }
+            }
+        }
+    }
+    joint_depths.sort_by(f32::total_cmp);
+    assert!(joint_depths.len() >= 21, "a hand is in view");
+    let median = joint_depths[joint_depths.len() / 2];
+    let deepest = depth.pixels().map(|mm| mm.0[0]).max().unwrap_or(0);
+    let ranges = [
+        ("all", DepthRange::new(1.0, 65535.0)),
+        ("near half", DepthRange::new(1.0, median)),
+        (
+            "beyond everything",
+            DepthRange::new(f32::from(deepest) + 1.0, 65535.0),
+        ),
+    ];
+    let mut partial = false;
+    for (name, range) in ranges {
+        let processed = processor.process(&frame, &with_range(Some(range)));
+        let coverage = processed.joint_coverage.expect("masked and annotated");
+        let expected = joints_in_range(&frame, range);
+        for hand in Hand::BOTH {
+            let got = coverage.hand(hand).map(|hand| (hand.kept, hand.in_frame));
+            assert_eq!(got, expected[hand.index()], "{name}, {}", hand.name());
+        }
+        let kept: usize = expected.iter().flatten().map(|(kept, _)| kept).sum();
+        match name {
+            "all" => assert_eq!(kept, joint_depths.len(), "{name}"),
+            "beyond everything" => assert_eq!(kept, 0, "{name}"),
+            "near half" => partial = kept > 0 && kept < joint_depths.len(),
+            _ => unreachable!("{name}"),
+        }
+    }
+    assert!(partial, "the near half keeps some joints and cuts others");
 }

@@ -106,6 +106,7 @@ fn main_window_with_the_fixture_models_matches_the_snapshot() {
     );
     harness.get_by_label_contains("SYNTHETIC SAMPLE");
     harness.get_by_label_contains("Action:");
+    harness.get_by_label_contains("hand joints kept: left 21/21, right 21/21");
     harness.snapshot("main_window");
 }
 

@@ -17,7 +17,7 @@ use crate::infer::{
     ActionFrame, ActionPrediction, FrameSize, InferError, ModelKind, ModelSet, ModelSlot,
     ObjectBox, PoseModel, PosePrediction, SlidingWindow, decode_pose,
 };
-use crate::mask::{DepthInput, DepthUnit, MaskBackend, MaskEngine};
+use crate::mask::{DepthInput, DepthUnit, JointCoverage, MaskBackend, MaskEngine, joint_coverage};
 use crate::source::Frame;
 
 /// Seconds of frames the live action window covers by default.
@@ -85,6 +85,9 @@ pub struct Processed {
     pub masked: Arc<RgbImage>,
     /// Fraction of pixels kept by the mask.
     pub kept_fraction: f32,
+    /// The ground-truth hand joints the mask left for the pose network, when the frame
+    /// was masked and has hand annotations.
+    pub joint_coverage: Option<JointCoverage>,
     /// The decoded pose, when the pose network ran.
     pub pose: Option<PoseOutcome>,
     /// The action, once the window is full and the classifier is loaded.
@@ -95,6 +98,15 @@ pub struct Processed {
     pub timings: Vec<(Stage, Duration)>,
     /// What could not be done, one message each.
     pub problems: Vec<String>,
+}
+
+/// What [`FrameProcessor::mask`] gives: the frame as the pose network sees it, and
+/// what the mask kept of it.
+struct MaskedFrame {
+    masked: Arc<RgbImage>,
+    kept_fraction: f32,
+    joint_coverage: Option<JointCoverage>,
+    pose_input: Option<Vec<f32>>,
 }
 
 /// Owns the mask engine, the models and the per-source caches.
@@ -227,7 +239,12 @@ impl FrameProcessor {
         };
 
         let started = Instant::now();
-        let (masked, kept_fraction, pose_input) = self.mask(
+        let MaskedFrame {
+            masked,
+            kept_fraction,
+            joint_coverage,
+            pose_input,
+        } = self.mask(
             frame,
             settings.mask,
             pseudo_depth.as_deref(),
@@ -281,6 +298,7 @@ impl FrameProcessor {
             pseudo_depth,
             masked,
             kept_fraction,
+            joint_coverage,
             pose,
             action,
             action_window: (self.window.len(), self.window.capacity()),
@@ -423,7 +441,8 @@ impl FrameProcessor {
         }
     }
 
-    /// The masked frame, the kept fraction, and the pose network's input when it is loaded.
+    /// The frame as the pose network sees it, what the mask kept, and the pose network's
+    /// input when it is loaded.
     fn mask(
         &mut self,
         frame: &Frame,
@@ -431,7 +450,7 @@ impl FrameProcessor {
         pseudo_depth: Option<&GrayImage>,
         sharp_input: bool,
         problems: &mut Vec<String>,
-    ) -> (Arc<RgbImage>, f32, Option<Vec<f32>>) {
+    ) -> MaskedFrame {
         let pose_spec = self
             .models
             .pose
@@ -454,8 +473,14 @@ impl FrameProcessor {
                 .mask(&frame.rgb, depth, settings.range, pose_spec.as_ref())
             {
                 Ok(output) => {
-                    let kept = output.kept_fraction();
-                    return (Arc::new(output.masked), kept, output.pose_input);
+                    return MaskedFrame {
+                        kept_fraction: output.kept_fraction(),
+                        joint_coverage: frame.annotations.hands.as_ref().map(|hands| {
+                            joint_coverage(&frame.rgb, &output.masked, hands, &frame.intrinsics)
+                        }),
+                        masked: Arc::new(output.masked),
+                        pose_input: output.pose_input,
+                    };
                 }
                 Err(error) => problems.push(format!("masking failed: {error}")),
             }
@@ -466,7 +491,12 @@ impl FrameProcessor {
                 .map_err(|error| problems.push(format!("pose input failed: {error}")))
                 .ok()
         });
-        (Arc::clone(&frame.rgb), 1.0, pose_input)
+        MaskedFrame {
+            masked: Arc::clone(&frame.rgb),
+            kept_fraction: 1.0,
+            joint_coverage: None,
+            pose_input,
+        }
     }
 
     /// Adds the frame to the action window (restarting it after a jump) and classifies

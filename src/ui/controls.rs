@@ -6,7 +6,8 @@ use super::pose_error::{FAIR_MM, GOOD_MM};
 use super::range_slider::{range_fields, range_slider};
 use super::settings::ViewerSettings;
 use super::stats::PipelineStats;
-use crate::mask::{DepthUnit, RangePreset};
+use crate::geometry::Hand;
+use crate::mask::{DepthUnit, HandCoverage, JointCoverage, RangePreset};
 use crate::pipeline::FrameResult;
 use crate::source::SourceInfo;
 
@@ -46,8 +47,38 @@ pub fn mask_controls(
             "kept {:.1}% of the pixels",
             result.processed.kept_fraction * 100.0
         ));
+        if let Some(coverage) = &result.processed.joint_coverage {
+            joint_coverage_readout(ui, coverage);
+        }
     }
     settings.mask_settings() != before
+}
+
+/// "hand joints kept: left 21/21, right 17/21", in the warning colour when the range
+/// cuts into a hand.
+fn joint_coverage_readout(ui: &mut Ui, coverage: &JointCoverage) {
+    let hands: Vec<(Hand, HandCoverage)> = Hand::BOTH
+        .into_iter()
+        .filter_map(|hand| coverage.hand(hand).map(|kept| (hand, kept)))
+        .collect();
+    if hands.is_empty() {
+        return;
+    }
+    let counts: Vec<String> = hands
+        .iter()
+        .map(|(hand, kept)| format!("{} {}/{}", hand.name(), kept.kept, kept.in_frame))
+        .collect();
+    let text = format!("hand joints kept: {}", counts.join(", "));
+    let colour = if hands.iter().any(|(_, kept)| kept.is_cut()) {
+        ui.visuals().warn_fg_color
+    } else {
+        ui.visuals().text_color()
+    };
+    ui.colored_label(colour, text).on_hover_text(
+        "ground-truth joints whose pixel reaches the pose network unmasked (joints \
+         outside the frame are not counted): fewer than all means the range cuts into \
+         the hand",
+    );
 }
 
 /// Shows display toggles; returns whether a processing setting changed.
