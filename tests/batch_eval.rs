@@ -74,6 +74,93 @@ fn pose_files_resume_and_ignore_interrupted_temporary_files() {
     assert_eq!(written.lines().count(), 2);
 }
 
+/// Annotated hand joints that project inside their frame, over every frame of `take`
+/// (nearest pixel centre, as the viewer rounds).
+fn joints_in_frame(take: &Path) -> usize {
+    use sharp_viewer::source::{FrameSource, TakeSource};
+    let mut source = TakeSource::open(take).expect("the take opens");
+    (0..source.info().frame_count)
+        .map(|position| {
+            let frame = source.read(position).expect("a frame");
+            let hands = frame.annotations.hands.expect("the sample is annotated");
+            let k = frame.intrinsics;
+            Hand::BOTH
+                .iter()
+                .filter_map(|&hand| hands.get(hand))
+                .flatten()
+                .filter_map(|joint| k.project(*joint))
+                .filter(|pixel| {
+                    let (u, v) = (pixel.x.round(), pixel.y.round());
+                    u >= 0.0 && v >= 0.0 && u < k.width as f32 && v < k.height as f32
+                })
+                .count()
+        })
+        .sum()
+}
+
+#[test]
+fn pose_files_report_how_many_annotated_joints_the_mask_kept() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, _) = common::small_sample(dir.path(), 12, 3);
+    let models = common::fixture_models(dir.path());
+    let take = root.join(
+        sharp_viewer::dataset::Splits::load(&root).0.pose[&Split::Test]
+            .keys()
+            .next()
+            .expect("a test take"),
+    );
+    let in_frame = joints_in_frame(&take);
+    assert!(in_frame >= 12 * 21, "a hand is in every frame");
+    let poses = |range: &str, folder: &str| {
+        let args = [
+            "poses",
+            &text(&root),
+            "--models",
+            &text(&models),
+            "--provider",
+            "cpu",
+            "--mask-backend",
+            "cpu",
+            "--mask",
+            "gt",
+            "--range",
+            range,
+            "--folder",
+            folder,
+            "--split",
+            "test",
+        ];
+        let (ok, out) = run(&args);
+        assert!(ok && out.contains("12 written"), "{out}");
+        out
+    };
+    // Every measured depth: every joint is kept.
+    let out = poses("1..65535", "everything");
+    let all = format!(
+        "hand joints kept by the mask: 100.0% ({in_frame} of {in_frame} annotated joints in \
+         frame, over the 12 annotated frames processed in this run)"
+    );
+    assert!(out.contains(&all), "{out}");
+    // Beyond the sample's room: nothing is.
+    let out = poses("20000..65535", "nothing");
+    let none = format!("hand joints kept by the mask: 0.0% (0 of {in_frame} annotated joints");
+    assert!(out.contains(&none), "{out}");
+    // No mask, no count.
+    let (ok, out) = run(&[
+        "poses",
+        &text(&root),
+        "--models",
+        &text(&models),
+        "--provider",
+        "cpu",
+        "--mask",
+        "none",
+        "--split",
+        "test",
+    ]);
+    assert!(ok && !out.contains("hand joints kept"), "{out}");
+}
+
 #[test]
 fn shards_split_the_depth_maps_and_a_second_run_skips_them_all() {
     let dir = tempfile::tempdir().expect("temp dir");

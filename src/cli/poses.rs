@@ -1,21 +1,19 @@
 //! `sharp-viewer poses ROOT`: SHARP's per-frame predicted pose files
-//! (`hand_pose_3d_own_masked` / `hand_pose_3d_own_not_masked`) for every frame.
+//! (`hand_pose_3d_own_masked` / `hand_pose_3d_own_not_masked`) for every frame, and how
+//! many of the annotated hand joints the mask kept.
 
 use std::process::ExitCode;
-
-use glam::Vec2;
 
 use super::batch_args::{BatchArgs, report};
 use super::{EngineArgs, MaskArgs};
 use crate::batch::{list_frames, run_jobs};
 use crate::dataset::own_pose::{
-    OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, OwnHandPose, OwnPoseFrame, format_own_pose,
+    OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, format_own_pose,
 };
-use crate::geometry::{Hand, JOINTS_PER_HAND};
 use crate::infer::{ModelKind, ModelSet};
-use crate::mask::{DepthUnit, MaskEngine};
-use crate::pipeline::{ActionInput, FrameProcessor, PoseBackend, PoseOutcome};
-use crate::source::FrameSource;
+use crate::mask::{CoverageTally, DepthUnit, MaskEngine};
+use crate::pipeline::{ActionInput, FrameProcessor, PoseBackend};
+use crate::source::{FrameSource, own_pose_from_prediction};
 
 /// Writes the missing pose files of this shard into `folder` (default: SHARP's name for
 /// the masking mode).
@@ -57,6 +55,7 @@ pub fn run(
     let mut processor = FrameProcessor::new(MaskEngine::new(worker.mask), models);
     println!("mask: {}; writing into cam4/{folder}", mask.describe());
     let bar = super::progress_bar(jobs.len() as u64, "poses");
+    let mut coverage_tally = CoverageTally::default();
     let summary = run_jobs(
         &jobs,
         |source, job| {
@@ -70,33 +69,22 @@ pub fn run(
             let pose = processed
                 .pose
                 .ok_or_else(|| "the pose network gave no result".to_owned())?;
-            let scale = Vec2::new(
-                frame.intrinsics.width as f32 / pose.frame_size.width as f32,
-                frame.intrinsics.height as f32 / pose.frame_size.height as f32,
-            );
-            Ok(format_own_pose(&own_pose(&pose, scale)).into_bytes())
+            if let Some(coverage) = &processed.joint_coverage {
+                coverage_tally.add(coverage);
+            }
+            let own_pose =
+                own_pose_from_prediction(&pose.prediction, pose.frame_size, frame.rgb.dimensions());
+            Ok(format_own_pose(&own_pose).into_bytes())
         },
         |_| bar.inc(1),
     );
     bar.finish_and_clear();
-    Ok(report(&summary, "pose files"))
-}
-
-/// The prediction as SHARP's file content: keypoints scaled to the take's frame size by
-/// `scale`, hands predicted absent written as zeros.
-fn own_pose(pose: &PoseOutcome, scale: Vec2) -> OwnPoseFrame {
-    let prediction = &pose.prediction;
-    let hand = |hand: Hand| {
-        prediction.presence(hand).present.then(|| {
-            let first = hand.index() * JOINTS_PER_HAND;
-            OwnHandPose {
-                uv: std::array::from_fn(|joint| prediction.keypoints[first + joint] * scale),
-                z_mm: std::array::from_fn(|joint| prediction.z_mm[first + joint]),
-            }
-        })
-    };
-    OwnPoseFrame {
-        left: hand(Hand::Left),
-        right: hand(Hand::Right),
+    if let Some(percent) = coverage_tally.kept_percent() {
+        println!(
+            "hand joints kept by the mask: {percent:.1}% ({} of {} annotated joints in frame, \
+             over the {} annotated frames processed in this run)",
+            coverage_tally.kept, coverage_tally.in_frame, coverage_tally.frames
+        );
     }
+    Ok(report(&summary, "pose files"))
 }

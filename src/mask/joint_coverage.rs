@@ -44,6 +44,35 @@ impl JointCoverage {
     }
 }
 
+/// Joint coverage summed over many frames (a batch run over a split).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CoverageTally {
+    /// Frames with at least one annotated hand.
+    pub frames: usize,
+    /// Joints kept, over those frames.
+    pub kept: usize,
+    /// Joints inside the frame, over those frames.
+    pub in_frame: usize,
+}
+
+impl CoverageTally {
+    /// Adds one frame's coverage.
+    pub fn add(&mut self, coverage: &JointCoverage) {
+        let hands: Vec<HandCoverage> = coverage.hands.iter().flatten().copied().collect();
+        if hands.is_empty() {
+            return;
+        }
+        self.frames += 1;
+        self.kept += hands.iter().map(|hand| hand.kept).sum::<usize>();
+        self.in_frame += hands.iter().map(|hand| hand.in_frame).sum::<usize>();
+    }
+
+    /// Share of the joints in frame that were kept, in percent (`None` before any).
+    pub fn kept_percent(&self) -> Option<f64> {
+        (self.in_frame > 0).then(|| 100.0 * self.kept as f64 / self.in_frame as f64)
+    }
+}
+
 /// Counts, for each annotated hand, the joints kept by the mask: those with a pixel
 /// within [`JOINT_WINDOW_RADIUS`] of the pixel they project to (nearest pixel centre,
 /// through `intrinsics`) that is the same in `masked` as in `original`, i.e. that was
@@ -147,6 +176,29 @@ mod tests {
         );
         assert!(coverage.hand(Hand::Left).is_some_and(|hand| hand.is_cut()));
         assert_eq!(coverage.hand(Hand::Right), None);
+
+        let mut tally = CoverageTally::default();
+        assert_eq!(tally.kept_percent(), None);
+        tally.add(&coverage);
+        tally.add(&JointCoverage::default());
+        tally.add(&JointCoverage {
+            hands: [
+                None,
+                Some(HandCoverage {
+                    kept: 21,
+                    in_frame: 21,
+                }),
+            ],
+        });
+        assert_eq!(
+            tally,
+            CoverageTally {
+                frames: 2,
+                kept: 37,
+                in_frame: 40
+            }
+        );
+        assert_eq!(tally.kept_percent(), Some(92.5));
     }
 
     #[test]

@@ -26,7 +26,9 @@ mod spec;
 pub use depth::{DepthInput, KeepRule};
 pub use engine::{MASK_ENV_VAR, MaskBackend, MaskEngine, MaskPreference};
 pub use error::MaskError;
-pub use joint_coverage::{HandCoverage, JOINT_WINDOW_RADIUS, JointCoverage, joint_coverage};
+pub use joint_coverage::{
+    CoverageTally, HandCoverage, JOINT_WINDOW_RADIUS, JointCoverage, joint_coverage,
+};
 pub use output::MaskOutput;
 pub use range::{DepthRange, DepthUnit, RangePreset};
 pub use spec::{Normalization, ResizeKind, TensorSpec};
