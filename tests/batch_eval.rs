@@ -4,7 +4,7 @@
 mod common;
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use sharp_viewer::batch::relative_name;
@@ -29,43 +29,55 @@ fn text(path: &Path) -> String {
     path.to_str().expect("UTF-8 path").to_owned()
 }
 
+/// Runs `poses` over the test split of `root` with `models` on the CPU, plus `extra`
+/// arguments; returns (success, stdout).
+fn run_poses(root: &Path, models: &Path, extra: &[&str]) -> (bool, String) {
+    let (root, models) = (text(root), text(models));
+    let mut args = vec![
+        "poses",
+        &root,
+        "--models",
+        &models,
+        "--provider",
+        "cpu",
+        "--mask-backend",
+        "cpu",
+        "--split",
+        "test",
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// The folder of the sample's (only) test take.
+fn test_take(root: &Path) -> PathBuf {
+    root.join(
+        sharp_viewer::dataset::Splits::load(root).0.pose[&Split::Test]
+            .keys()
+            .next()
+            .expect("a test take"),
+    )
+}
+
 #[test]
 fn pose_files_resume_and_ignore_interrupted_temporary_files() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (root, _) = common::small_sample(dir.path(), 12, 3);
     let models = common::fixture_models(dir.path());
-    let args = [
-        "poses",
-        &text(&root),
-        "--models",
-        &text(&models),
-        "--provider",
-        "cpu",
-        "--mask-backend",
-        "cpu",
-        "--mask",
-        "none",
-        "--split",
-        "test",
-    ];
-    let (ok, out) = run(&args);
+    let args = ["--mask", "none"];
+    let (ok, out) = run_poses(&root, &models, &args);
     assert!(
         ok && out.contains("12 written, 0 already there, 0 failed"),
         "{out}"
     );
-    let take = root.join(
-        sharp_viewer::dataset::Splits::load(&root).0.pose[&Split::Test]
-            .keys()
-            .next()
-            .expect("a test take"),
-    );
+    let take = test_take(&root);
     let folder = take.join("cam4/hand_pose_3d_own_not_masked");
     assert_eq!(std::fs::read_dir(&folder).expect("outputs").count(), 12);
 
     // An interrupted run: one output missing, a temporary file left behind.
     std::fs::remove_file(folder.join("000003.txt")).expect("remove one output");
     std::fs::write(folder.join(".000003.txt.tmp-1"), "partial").expect("a stale temp file");
-    let (ok, out) = run(&args);
+    let (ok, out) = run_poses(&root, &models, &args);
     assert!(
         ok && out.contains("1 written, 11 already there, 0 failed"),
         "{out}"
@@ -103,34 +115,11 @@ fn pose_files_report_how_many_annotated_joints_the_mask_kept() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (root, _) = common::small_sample(dir.path(), 12, 3);
     let models = common::fixture_models(dir.path());
-    let take = root.join(
-        sharp_viewer::dataset::Splits::load(&root).0.pose[&Split::Test]
-            .keys()
-            .next()
-            .expect("a test take"),
-    );
-    let in_frame = joints_in_frame(&take);
+    let in_frame = joints_in_frame(&test_take(&root));
     assert!(in_frame >= 12 * 21, "a hand is in every frame");
     let poses = |range: &str, folder: &str| {
-        let args = [
-            "poses",
-            &text(&root),
-            "--models",
-            &text(&models),
-            "--provider",
-            "cpu",
-            "--mask-backend",
-            "cpu",
-            "--mask",
-            "gt",
-            "--range",
-            range,
-            "--folder",
-            folder,
-            "--split",
-            "test",
-        ];
-        let (ok, out) = run(&args);
+        let args = ["--mask", "gt", "--range", range, "--folder", folder];
+        let (ok, out) = run_poses(&root, &models, &args);
         assert!(ok && out.contains("12 written"), "{out}");
         out
     };
@@ -146,18 +135,7 @@ fn pose_files_report_how_many_annotated_joints_the_mask_kept() {
     let none = format!("hand joints kept by the mask: 0.0% (0 of {in_frame} annotated joints");
     assert!(out.contains(&none), "{out}");
     // No mask, no count.
-    let (ok, out) = run(&[
-        "poses",
-        &text(&root),
-        "--models",
-        &text(&models),
-        "--provider",
-        "cpu",
-        "--mask",
-        "none",
-        "--split",
-        "test",
-    ]);
+    let (ok, out) = run_poses(&root, &models, &["--mask", "none"]);
     assert!(ok && !out.contains("hand joints kept"), "{out}");
 }
 

@@ -5,29 +5,11 @@
 mod common;
 
 use sharp_viewer::geometry::Hand;
-use sharp_viewer::infer::{InferOptions, ModelPaths, ModelSet, ProviderRequest};
-use sharp_viewer::mask::{DepthRange, DepthUnit, JOINT_WINDOW_RADIUS, MaskEngine, MaskPreference};
+use sharp_viewer::mask::{DepthRange, DepthUnit, JOINT_WINDOW_RADIUS};
 use sharp_viewer::pipeline::{
-    ActionInput, FrameProcessor, HandsSettings, MaskSettings, PoseBackend, ProcessSettings,
-    Processed, Stage,
+    ActionInput, HandsSettings, MaskSettings, PoseBackend, ProcessSettings, Processed, Stage,
 };
 use sharp_viewer::source::{Frame, FrameSource, TakeSource};
-
-fn processor(models: &std::path::Path) -> FrameProcessor {
-    let options = InferOptions {
-        provider: ProviderRequest::Cpu,
-        intra_threads: std::num::NonZeroUsize::new(1),
-        ..InferOptions::default()
-    };
-    let set = ModelSet::load(&ModelPaths::in_folder(models), &options);
-    assert!(
-        set.depth.ready().is_some() && set.pose.ready().is_some() && set.action.ready().is_some(),
-        "the fixture models load: {set:?}"
-    );
-    let mut processor = FrameProcessor::new(MaskEngine::new(MaskPreference::Cpu), set);
-    processor.start_source(30.0);
-    processor
-}
 
 fn settings() -> ProcessSettings {
     ProcessSettings {
@@ -57,8 +39,8 @@ fn looking_ahead_matches_the_plain_chain_and_skips_the_next_depth_run() {
         .map(|i| source.read(i).expect("frame reads"))
         .collect();
 
-    let mut plain = processor(&models);
-    let mut ahead = processor(&models);
+    let mut plain = common::fixture_processor(&models);
+    let mut ahead = common::fixture_processor(&models);
     let settings = settings();
     for (i, frame) in frames.iter().enumerate() {
         let expected = plain.process(frame, &settings);
@@ -99,7 +81,7 @@ fn no_look_ahead_when_nothing_needs_pseudo_depth() {
         source.read(0).expect("frame"),
         source.read(1).expect("frame"),
     );
-    let mut processor = processor(&models);
+    let mut processor = common::fixture_processor(&models);
     let oracle = ProcessSettings {
         mask: MaskSettings {
             depth: DepthUnit::Millimetres,
@@ -163,7 +145,7 @@ fn joint_coverage_counts_the_annotated_joints_the_range_keeps() {
     let models = common::fixture_models(dir.path());
     let mut source = TakeSource::open(&take).expect("the sample opens");
     let frame = source.read(6).expect("frame 6");
-    let mut processor = processor(&models);
+    let mut processor = common::fixture_processor(&models);
     let with_range = |range: Option<DepthRange>| ProcessSettings {
         mask: MaskSettings {
             depth: DepthUnit::Millimetres,

@@ -10,11 +10,7 @@ use std::time::{Duration, Instant};
 use sharp_viewer::dataset::own_pose::{
     OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, format_own_pose,
 };
-use sharp_viewer::infer::{ModelPaths, ModelSet};
-use sharp_viewer::mask::{MaskEngine, MaskPreference};
-use sharp_viewer::pipeline::{
-    CameraSpec, FrameProcessor, Pipeline, PipelineEvent, RecordingEvent, SourceSpec,
-};
+use sharp_viewer::pipeline::{CameraSpec, Pipeline, PipelineEvent, RecordingEvent, SourceSpec};
 use sharp_viewer::source::camera::{
     CameraBackend, CameraDescriptor, CameraDevice, CameraError, CameraStatus, Capture,
     CaptureConfig, CaptureFormat, CapturedFrame, NokhwaBackend, PixelFormat, RawFrame,
@@ -427,7 +423,7 @@ fn a_live_camera_flows_through_the_pipeline_into_a_recorded_take_with_its_poses(
     assert_eq!(take.info().intrinsics, info.intrinsics);
     let poses = files_in(&pose_folder);
     assert_eq!(poses.len() as u64, summary.poses);
-    let mut reference = reference_processor(&models);
+    let mut reference = common::fixture_processor(&models);
     let mut distinct = std::collections::HashSet::new();
     for path in poses {
         let text = std::fs::read_to_string(&path).expect("pose file");
@@ -463,18 +459,6 @@ fn files_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// A frame processor with the same models and options as the test pipeline's worker.
-fn reference_processor(models: &std::path::Path) -> FrameProcessor {
-    let set = ModelSet::load(&ModelPaths::in_folder(models), &common::cpu_infer_options());
-    assert!(
-        set.pose.ready().is_some(),
-        "the fixture pose model loads: {set:?}"
-    );
-    let mut processor = FrameProcessor::new(MaskEngine::new(MaskPreference::Cpu), set);
-    processor.start_source(30.0);
-    processor
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

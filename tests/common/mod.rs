@@ -80,6 +80,23 @@ pub fn cpu_infer_options() -> sharp_viewer::infer::InferOptions {
     }
 }
 
+/// A frame processor on the fixture models in `models` (see [`fixture_models`]), loaded
+/// with [`cpu_infer_options`] and masking on the CPU, as [`pipeline_with_models`]'s worker
+/// runs them; a 30 fps source is started.
+pub fn fixture_processor(models: &Path) -> sharp_viewer::pipeline::FrameProcessor {
+    use sharp_viewer::infer::{ModelPaths, ModelSet};
+    use sharp_viewer::mask::{MaskEngine, MaskPreference};
+    use sharp_viewer::pipeline::FrameProcessor;
+    let set = ModelSet::load(&ModelPaths::in_folder(models), &cpu_infer_options());
+    assert!(
+        set.depth.ready().is_some() && set.pose.ready().is_some() && set.action.ready().is_some(),
+        "the fixture models load: {set:?}"
+    );
+    let mut processor = FrameProcessor::new(MaskEngine::new(MaskPreference::Cpu), set);
+    processor.start_source(30.0);
+    processor
+}
+
 /// A viewer pipeline with the models in `models`, loaded with [`cpu_infer_options`],
 /// running [`unmasked_settings`].
 pub fn pipeline_with_models(models: &Path) -> sharp_viewer::pipeline::Pipeline {
