@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crossbeam_channel::{Receiver, bounded};
+use crossbeam_channel::{Receiver, TryRecvError, bounded};
 
 use crate::figure::{FigureCamera, FigureInput, FigureOptions, render_figure, write_figure};
 use crate::pipeline::FrameResult;
@@ -41,7 +41,16 @@ impl FigureExport {
 
     /// The outcome, once the figure is written (or failed): where it went, or why not.
     pub fn finished(&self) -> Option<String> {
-        self.done.try_recv().ok()
+        match self.done.try_recv() {
+            Ok(message) => Some(message),
+            Err(TryRecvError::Empty) => None,
+            // The thread died without an answer: a panic while rendering or writing.
+            Err(TryRecvError::Disconnected) => Some(
+                "the figure export crashed (see the log); files it had not written yet are \
+                 missing"
+                    .into(),
+            ),
+        }
     }
 }
 
@@ -66,5 +75,20 @@ fn export(
             paths.last().map_or(folder, |path| path.as_path()).display()
         ),
         Err(error) => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_thread_that_died_without_answering_is_reported_not_awaited_forever() {
+        let (sender, done) = bounded::<String>(1);
+        let export = FigureExport { done };
+        assert_eq!(export.finished(), None, "still running");
+        drop(sender);
+        let message = export.finished().expect("an outcome");
+        assert!(message.contains("crashed"), "{message}");
     }
 }
