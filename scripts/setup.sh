@@ -90,6 +90,18 @@ check_rust() {
             exit 1
         fi
     fi
+    # The test command also checks formatting and lints.
+    for component in rustfmt clippy; do
+        if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+            if command -v rustup >/dev/null; then
+                say "installing the Rust $component component"
+                rustup component add "$component"
+            else
+                say "cargo ${component/rustfmt/fmt} not found: install the Rust $component component"
+                exit 1
+            fi
+        fi
+    done
 }
 
 install_debian_packages

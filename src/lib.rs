@@ -16,6 +16,8 @@
 pub mod atomic_file;
 pub mod batch;
 pub mod bench;
+pub mod chain;
+pub mod channel;
 pub mod cli;
 pub mod dataset;
 pub mod eval;
@@ -23,6 +25,7 @@ pub mod figure;
 pub mod geometry;
 pub mod infer;
 pub mod mask;
+pub mod percentile;
 pub mod pipeline;
 pub mod sample;
 pub mod source;

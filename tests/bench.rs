@@ -3,10 +3,10 @@
 mod common;
 
 use sharp_viewer::bench::{BenchOptions, BenchReport, JointDifference, run_bench};
+use sharp_viewer::chain::{ActionInput, FrameProcessor, PoseBackend};
 use sharp_viewer::cli::{MaskArgs, MaskMode};
 use sharp_viewer::infer::{InferOptions, ModelPaths, ModelSet, ProviderRequest};
 use sharp_viewer::mask::{MaskEngine, MaskPreference};
-use sharp_viewer::pipeline::{ActionInput, FrameProcessor, PoseBackend};
 use sharp_viewer::source::TakeSource;
 
 #[test]

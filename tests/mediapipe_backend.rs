@@ -10,15 +10,15 @@ use std::time::Duration;
 use glam::Vec2;
 use image::{ImageBuffer, Luma};
 use mediapipe_common::{floats, golden, image};
+use sharp_viewer::chain::{
+    ACTION_WINDOW_SECONDS, ActionInput, FrameProcessor, HandsSettings, MaskSettings, PoseBackend,
+    ProcessSettings, RootDepthSource, Severity, Stage,
+};
 use sharp_viewer::dataset::FrameAnnotations;
 use sharp_viewer::geometry::{CameraIntrinsics, Hand, JOINTS_PER_HAND};
 use sharp_viewer::infer::mediapipe::RootDepth;
 use sharp_viewer::infer::{InferOptions, ModelPaths, ModelSet};
 use sharp_viewer::mask::{DepthRange, DepthUnit, MaskEngine, MaskPreference};
-use sharp_viewer::pipeline::{
-    ACTION_WINDOW_SECONDS, ActionInput, FrameProcessor, HandsSettings, MaskSettings, PoseBackend,
-    ProcessSettings, RootDepthSource, Stage,
-};
 use sharp_viewer::source::Frame;
 
 const IMAGE: &str = "two_hands_1280x720.png";
@@ -160,7 +160,9 @@ fn without_depth_at_the_wrist_the_fixed_depth_places_the_hand_and_says_so() {
         processed
             .problems
             .iter()
-            .any(|p| p.contains("no ground-truth depth") && p.contains("fixed")),
+            .any(|p| p.severity == Severity::Notice
+                && p.message.contains("no ground-truth depth")
+                && p.message.contains("fixed")),
         "{:?}",
         processed.problems
     );
@@ -201,7 +203,7 @@ fn the_range_mask_applies_to_mediapipe_input() {
 fn tracking_skips_palm_detection_on_the_next_frame_and_a_seek_resets_it() {
     let mut processor = processor();
     let settings = settings(None, RootDepthSource::Fixed);
-    let ran_palm = |processed: &sharp_viewer::pipeline::Processed| {
+    let ran_palm = |processed: &sharp_viewer::chain::Processed| {
         processed
             .timings
             .iter()

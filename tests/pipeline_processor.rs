@@ -4,11 +4,11 @@
 
 mod common;
 
-use sharp_viewer::geometry::Hand;
-use sharp_viewer::mask::{DepthRange, DepthUnit, JOINT_WINDOW_RADIUS};
-use sharp_viewer::pipeline::{
+use sharp_viewer::chain::{
     ActionInput, HandsSettings, MaskSettings, PoseBackend, ProcessSettings, Processed, Stage,
 };
+use sharp_viewer::geometry::Hand;
+use sharp_viewer::mask::{DepthRange, DepthUnit, JOINT_WINDOW_RADIUS};
 use sharp_viewer::source::{Frame, FrameSource, TakeSource};
 
 fn settings() -> ProcessSettings {

@@ -365,3 +365,53 @@ fn held_analysis_still_shows_frames_and_analyses_the_one_the_drag_stops_on() {
         direct.read(11).expect("frame 11").rgb.as_raw()
     );
 }
+
+#[test]
+fn fifty_quick_range_changes_cost_at_most_two_analyses() {
+    use sharp_viewer::mask::DepthRange;
+    let root = tempfile::tempdir().expect("temp dir");
+    let (_, take) = common::small_sample(root.path(), 12, 1);
+    let models = common::fixture_models(root.path());
+    let pipeline = common::pipeline_with_models(&models);
+    open(&pipeline, &take);
+    pipeline.seek(5);
+    wait_for("result", 5, || {
+        pipeline.try_result().map(|r| (r.frame.position, ()))
+    });
+    let dropped_before = pipeline.dropped_results();
+
+    // A slider dragged from 100 to 149 mm: 50 settings sent faster than one analysis.
+    let mut settings = common::unmasked_settings();
+    for far in 100..150 {
+        settings.mask.range = Some(DepthRange::new(1.0, far as f32));
+        pipeline.set_settings(settings);
+    }
+    let last = settings;
+
+    let mut received = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    while received
+        .last()
+        .is_none_or(|r: &sharp_viewer::pipeline::FrameResult| r.settings != last)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the last range was never analysed"
+        );
+        if let Some(result) = pipeline.try_result() {
+            received.push(result);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    // Anything still queued would show up now.
+    std::thread::sleep(Duration::from_millis(500));
+    received.extend(pipeline.try_result());
+    let analyses = received.len() as u64 + pipeline.dropped_results() - dropped_before;
+    assert!(
+        analyses <= 2,
+        "50 range changes ran {analyses} analyses (received {}, replaced unread {})",
+        received.len(),
+        pipeline.dropped_results() - dropped_before
+    );
+    assert!(received.iter().all(|r| r.frame.position == 5));
+}

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 pub use stats::LatencyStats;
 
+use crate::chain::{FrameProcessor, ProcessSettings, Stage};
 use crate::infer::ModelStatus;
-use crate::pipeline::{FrameProcessor, ProcessSettings, Stage};
 use crate::source::{FrameSource, SourceError};
 
 /// How long to run, and how.
@@ -203,8 +203,8 @@ pub fn run_bench(
                     per_stage.entry(slot).or_default().push(time);
                 }
             }
-            for problem in processed.problems {
-                *problems.entry(problem).or_insert(0) += 1;
+            for problem in processed.problems.iter() {
+                *problems.entry(problem.message.clone()).or_insert(0) += 1;
             }
             joints.push(processed.pose.map(|pose| {
                 pose.prediction

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::percentile;
+
 /// Summary of a set of durations, in milliseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct LatencyStats {
@@ -27,25 +29,19 @@ impl LatencyStats {
         if times.is_empty() {
             return None;
         }
-        let mut sorted: Vec<f64> = times.iter().map(|time| time.as_secs_f64() * 1e3).collect();
-        sorted.sort_by(f64::total_cmp);
+        let sorted = percentile::sorted(times.iter().copied());
         let count = sorted.len();
+        let ms = |time: Duration| time.as_secs_f64() * 1e3;
+        let rank = |percent| percentile::nearest_rank(&sorted, percent).map(ms);
         Some(Self {
             count,
-            mean_ms: sorted.iter().sum::<f64>() / count as f64,
-            median_ms: nearest_rank(&sorted, 50),
-            p90_ms: nearest_rank(&sorted, 90),
-            p99_ms: nearest_rank(&sorted, 99),
-            max_ms: sorted[count - 1],
+            mean_ms: sorted.iter().copied().map(ms).sum::<f64>() / count as f64,
+            median_ms: rank(50)?,
+            p90_ms: rank(90)?,
+            p99_ms: rank(99)?,
+            max_ms: rank(100)?,
         })
     }
-}
-
-/// The `percent`-th percentile of ascending, non-empty `sorted`: the smallest value with
-/// at least `percent`% of the values at or below it.
-fn nearest_rank(sorted: &[f64], percent: usize) -> f64 {
-    let rank = (sorted.len() * percent).div_ceil(100).max(1);
-    sorted[rank - 1]
 }
 
 #[cfg(test)]

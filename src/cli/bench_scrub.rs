@@ -12,7 +12,8 @@ use anyhow::Context;
 use clap::Args;
 
 use super::EngineArgs;
-use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, Preview, SourceSpec, Stage};
+use crate::chain::Stage;
+use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, Preview, SourceSpec};
 use crate::source::{IntrinsicsChoice, PathKind, classify_path};
 use crate::ui::ViewerSettings;
 
@@ -131,10 +132,10 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
             measured.shown as f64 / seconds,
             measured.analysed as f64 / seconds,
             measured.hit_rate * 100.0,
-            quantile_ms(measured.latencies.clone(), 0.5),
-            quantile_ms(measured.latencies, 0.9),
-            quantile_ms(measured.decode_times, 0.5),
-            quantile_ms(measured.worker_times, 0.5),
+            percentile_ms(measured.latencies.clone(), 50),
+            percentile_ms(measured.latencies, 90),
+            percentile_ms(measured.decode_times, 50),
+            percentile_ms(measured.worker_times, 50),
             measured.decoded,
             measured.peak_cache_mib
         );
@@ -142,11 +143,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The `q` quantile in milliseconds (NaN when empty).
-fn quantile_ms(mut values: Vec<Duration>, q: f64) -> f64 {
-    values.sort();
-    values
-        .get(((values.len() as f64 - 1.0) * q).round() as usize)
+/// The `percent`-th percentile (nearest rank) in milliseconds (NaN when empty).
+fn percentile_ms(values: Vec<Duration>, percent: u32) -> f64 {
+    crate::percentile::nearest_rank(&crate::percentile::sorted(values), percent)
         .map_or(f64::NAN, |d| d.as_secs_f64() * 1e3)
 }
 

@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use super::batch_args::{BatchArgs, report};
 use super::{EngineArgs, MaskArgs, MaskMode};
 use crate::batch::{list_frames, run_jobs};
+use crate::chain::{ActionInput, FrameProcessor, PoseBackend};
 use crate::dataset::FrameKind;
 use crate::infer::{ModelKind, ModelSet};
 use crate::mask::MaskEngine;
-use crate::pipeline::{ActionInput, FrameProcessor, PoseBackend};
 use crate::source::FrameSource;
 
 /// Writes the missing pseudo-depth maps of this shard.
@@ -48,7 +48,7 @@ pub fn run(batch: &BatchArgs, engine: &EngineArgs) -> anyhow::Result<ExitCode> {
             let processed = processor.process(&frame, &settings);
             let depth = processed
                 .pseudo_depth
-                .ok_or_else(|| processed.problems.join("; "))?;
+                .ok_or_else(|| processed.problems.error_summary())?;
             let mut bytes = Cursor::new(Vec::new());
             depth
                 .write_to(&mut bytes, image::ImageFormat::Png)

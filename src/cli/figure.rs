@@ -32,8 +32,11 @@ pub fn run(
             .read(position)
             .with_context(|| format!("{take_name}: cannot read frame {position}"))?;
         let processed = processor.process(&frame, &settings);
-        for problem in &processed.problems {
-            eprintln!("{take_name} frame {position}: {problem}");
+        for problem in processed.problems.iter() {
+            eprintln!(
+                "{take_name} frame {position}: {}: {problem}",
+                problem.severity.name()
+            );
         }
         let figure = render_figure(&FigureInput::of_frame(&frame, &processed), &options);
         let written = write_figure(out, &take_name, frame.number, &figure)?;

@@ -2,10 +2,10 @@
 
 use clap::{Args, ValueEnum};
 
-use crate::mask::{DepthRange, DepthUnit, RangePreset};
-use crate::pipeline::{
+use crate::chain::{
     ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, PoseBackend, ProcessSettings,
 };
+use crate::mask::{DepthRange, DepthUnit, RangePreset};
 
 /// Which depth map masks the pose network's input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

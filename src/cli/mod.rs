@@ -24,13 +24,14 @@ pub use batch_args::BatchArgs;
 pub use mask_args::{MaskArgs, MaskMode};
 
 use crate::bench::BenchOptions;
+use crate::chain::PoseBackend;
 use crate::dataset::Split;
 use crate::dataset::own_pose::OWN_POSE_MASKED_FOLDER;
 use crate::eval::HandSource;
 use crate::infer::mediapipe::ModelVariant;
 use crate::infer::{InferOptions, ModelPaths, Precision, ProviderRequest};
 use crate::mask::MaskPreference;
-use crate::pipeline::{PoseBackend, WorkerOptions};
+use crate::pipeline::WorkerOptions;
 use crate::sample::SampleOptions;
 
 /// SHARP Viewer: egocentric 3D hand pose and action recognition, live.
@@ -500,18 +501,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// "median / p90" of `times` in milliseconds for the benchmark tables, or `missing`
 /// when there are none.
 fn median_p90_cell(times: &[std::time::Duration], missing: &str) -> String {
-    if times.is_empty() {
-        return missing.to_owned();
+    let sorted = crate::percentile::sorted(times.iter().copied());
+    match (
+        crate::percentile::nearest_rank(&sorted, 50),
+        crate::percentile::nearest_rank(&sorted, 90),
+    ) {
+        (Some(median), Some(p90)) => format!(
+            "{:.2} / {:.2}",
+            median.as_secs_f64() * 1e3,
+            p90.as_secs_f64() * 1e3
+        ),
+        _ => missing.to_owned(),
     }
-    let mut sorted = times.to_vec();
-    sorted.sort();
-    let median = sorted[sorted.len() / 2];
-    let p90 = sorted[(sorted.len() * 9).div_ceil(10) - 1];
-    format!(
-        "{:.2} / {:.2}",
-        median.as_secs_f64() * 1e3,
-        p90.as_secs_f64() * 1e3
-    )
 }
 
 /// The first take under `path`, opened, with a frame processor for the engine options and
@@ -523,8 +524,8 @@ fn first_take_processor(
     mask: &MaskArgs,
 ) -> anyhow::Result<(
     crate::source::TakeSource,
-    crate::pipeline::FrameProcessor,
-    crate::pipeline::ProcessSettings,
+    crate::chain::FrameProcessor,
+    crate::chain::ProcessSettings,
 )> {
     use anyhow::Context;
     let take = crate::dataset::discover_takes(path)?
@@ -536,13 +537,13 @@ fn first_take_processor(
     let worker = engine.worker_options();
     let models = crate::infer::ModelSet::load(&worker.models, &worker.infer);
     let processor =
-        crate::pipeline::FrameProcessor::new(crate::mask::MaskEngine::new(worker.mask), models);
+        crate::chain::FrameProcessor::new(crate::mask::MaskEngine::new(worker.mask), models);
     let settings = mask.process_settings(
         true,
-        crate::pipeline::ActionInput::PredictedPoses,
+        crate::chain::ActionInput::PredictedPoses,
         engine
             .pose_backend()
-            .unwrap_or(crate::pipeline::PoseBackend::Sharp),
+            .unwrap_or(crate::chain::PoseBackend::Sharp),
     );
     Ok((source, processor, settings))
 }

@@ -7,12 +7,12 @@ use std::process::ExitCode;
 use super::batch_args::{BatchArgs, report};
 use super::{EngineArgs, MaskArgs};
 use crate::batch::{list_frames, run_jobs};
+use crate::chain::{ActionInput, FrameProcessor, NoticeTally, PoseBackend};
 use crate::dataset::own_pose::{
     OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, format_own_pose,
 };
 use crate::infer::{ModelKind, ModelSet};
 use crate::mask::{CoverageTally, DepthUnit, MaskEngine};
-use crate::pipeline::{ActionInput, FrameProcessor, PoseBackend};
 use crate::source::{FrameSource, own_pose_from_prediction};
 
 /// Writes the missing pose files of this shard into `folder` (default: SHARP's name for
@@ -56,6 +56,7 @@ pub fn run(
     println!("mask: {}; writing into cam4/{folder}", mask.describe());
     let bar = super::progress_bar(jobs.len() as u64, "poses");
     let mut coverage_tally = CoverageTally::default();
+    let mut notices = NoticeTally::default();
     let summary = run_jobs(
         &jobs,
         |source, job| {
@@ -63,9 +64,11 @@ pub fn run(
                 .read(job.position)
                 .map_err(|error| error.to_string())?;
             let processed = processor.process(&frame, &settings);
-            if !processed.problems.is_empty() {
-                return Err(processed.problems.join("; "));
+            // Notices (a fallback wrist depth, say) leave the pose as asked for.
+            if processed.problems.has_errors() {
+                return Err(processed.problems.error_summary());
             }
+            notices.add(&processed.problems);
             let pose = processed
                 .pose
                 .ok_or_else(|| "the pose network gave no result".to_owned())?;
@@ -79,6 +82,15 @@ pub fn run(
         |_| bar.inc(1),
     );
     bar.finish_and_clear();
+    if notices.frames() > 0 {
+        println!(
+            "{} frame(s) written with notices (the pose is as asked for; worth knowing):",
+            notices.frames()
+        );
+        for (message, times) in notices.most_frequent(5) {
+            println!("  {times} x {message}");
+        }
+    }
     if let Some(percent) = coverage_tally.kept_percent() {
         println!(
             "hand joints kept by the mask: {percent:.1}% ({} of {} annotated joints in frame, \

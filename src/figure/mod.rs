@@ -13,8 +13,8 @@ use glam::{Mat4, Vec2, Vec3};
 use image::imageops::FilterType;
 use image::{GrayImage, ImageEncoder, Rgb, RgbImage};
 
+use crate::chain::{PoseOutcome, Processed};
 use crate::geometry::{CameraIntrinsics, Hand, JOINTS_PER_HAND, TwoHands};
-use crate::pipeline::{PoseOutcome, Processed};
 use crate::source::Frame;
 use crate::viz::DepthColormap;
 

@@ -6,10 +6,9 @@ use std::time::{Duration, Instant};
 
 use image::RgbImage;
 
-use super::processor::{ProcessSettings, Processed};
+use crate::chain::{FrameReport, ProcessSettings, Processed, Stage};
 use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelStatus};
-use crate::mask::{DepthRange, DepthUnit};
 use crate::sample::SampleOptions;
 use crate::source::camera::{CameraBackend, CameraStatus, CaptureConfig};
 use crate::source::{Frame, IntrinsicsChoice, RecordingSummary, SourceInfo};
@@ -66,56 +65,6 @@ pub enum RecordingEvent {
     Failed(String),
 }
 
-/// How the worker masks frames.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct MaskSettings {
-    /// Which depth map decides (its unit says how to read the range).
-    pub depth: DepthUnit,
-    /// Kept range; `None` turns masking off.
-    pub range: Option<DepthRange>,
-}
-
-/// A processing stage whose time is measured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Stage {
-    /// Reading and decoding the frame.
-    Read,
-    /// The depth network, with its input preparation.
-    Depth,
-    /// The depth network on the next frame, running beside this frame's pose network
-    /// ([`super::FrameProcessor::process_ahead`]).
-    DepthAhead,
-    /// Range masking, with the pose network's input preparation.
-    Mask,
-    /// The pose network and its decoding.
-    Pose,
-    /// MediaPipe's palm detector (only on frames where it runs).
-    PalmDetection,
-    /// MediaPipe's landmark model, all hands together.
-    HandLandmarks,
-    /// The action classifier.
-    Action,
-    /// Colour-mapping depth maps for display.
-    DepthView,
-}
-
-impl Stage {
-    /// Label in the readout.
-    pub fn label(self) -> &'static str {
-        match self {
-            Stage::Read => "read",
-            Stage::Depth => "depth net",
-            Stage::DepthAhead => "depth net (next frame)",
-            Stage::Mask => "mask",
-            Stage::Pose => "pose net",
-            Stage::PalmDetection => "palm detection",
-            Stage::HandLandmarks => "hand landmarks",
-            Stage::Action => "action net",
-            Stage::DepthView => "depth view",
-        }
-    }
-}
-
 /// A request for the frame at a timeline position, stamped so latency can be measured.
 #[derive(Clone, Copy, Debug)]
 pub struct Seek {
@@ -153,8 +102,8 @@ pub struct FrameResult {
     pub timings: Vec<(Stage, Duration)>,
     /// From the UI's request to the result being ready.
     pub latency: Duration,
-    /// Problems with this frame, one message each.
-    pub problems: Vec<String>,
+    /// Problems with this frame (its annotations and its processing), with severities.
+    pub problems: FrameReport,
     /// Where masking ran (GPU adapter or CPU, with the reason).
     pub mask_backend: String,
 }

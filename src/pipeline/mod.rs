@@ -6,12 +6,7 @@
 //! sends every frame's pose back to the source thread, which records it with the frame.
 //! The UI sends commands and polls for results; it never waits on either thread.
 
-mod depth_ahead;
-mod depth_cache;
-mod hands_pose;
-mod latest;
 mod messages;
-mod processor;
 mod source_thread;
 mod worker;
 
@@ -23,17 +18,12 @@ use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender};
 
+use crate::chain::ProcessSettings;
+use crate::channel::{LatestReceiver, latest};
 use crate::infer::{ModelPaths, RunCancel};
 
-pub use hands_pose::{HandsSettings, PoseBackend, RootDepthSource, describe_roots};
-pub use latest::{LatestReceiver, LatestSender, latest};
 pub use messages::{
-    CameraSpec, FrameResult, MaskSettings, PipelineEvent, Preview, RecordingEvent, Seek,
-    SourceSpec, Stage,
-};
-pub use processor::{
-    ACTION_WINDOW_SECONDS, ActionInput, ActionOutcome, FrameProcessor, PoseOutcome,
-    ProcessSettings, Processed,
+    CameraSpec, FrameResult, PipelineEvent, Preview, RecordingEvent, Seek, SourceSpec,
 };
 pub use worker::WorkerOptions;
 

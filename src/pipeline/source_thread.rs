@@ -17,9 +17,9 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, never, select};
 
 use super::Repaint;
-use super::latest::LatestSender;
 use super::messages::{CameraSpec, PipelineEvent, Preview, RecordingEvent, Seek, SourceSpec};
 use super::worker::WorkerCommand;
+use crate::channel::LatestSender;
 use crate::dataset::discover_takes;
 use crate::dataset::own_pose::OwnPoseFrame;
 use crate::sample::{self, SampleProgress};

@@ -1,7 +1,9 @@
 //! The worker thread: loads the models, runs the SHARP chain (with either pose backend) on each frame and colours
 //! the depth maps for display. A frame whose runs were stopped through [`RunCancel`]
 //! (the timeline was dragged on) yields no result; it is analysed again on
-//! [`WorkerCommand::Resume`] unless a newer frame came meanwhile. While a live camera is
+//! [`WorkerCommand::Resume`] unless a newer frame came meanwhile. Commands queued during
+//! an analysis are applied together and cost one analysis (a dragged depth-range slider
+//! sends dozens), so settings are latest-wins like frames. While a live camera is
 //! open, each analysed frame's pose goes to the source thread, which writes it next to
 //! the frame when a recording runs, whether or not the UI ever shows that result.
 
@@ -12,10 +14,10 @@ use crossbeam_channel::{Receiver, Sender, select};
 use image::RgbImage;
 
 use super::Repaint;
-use super::latest::{LatestReceiver, LatestSender};
-use super::messages::{FrameResult, PipelineEvent, Seek, Stage};
-use super::processor::{FrameProcessor, ProcessSettings};
+use super::messages::{FrameResult, PipelineEvent, Seek};
 use super::source_thread::LivePose;
+use crate::chain::{FrameProcessor, FrameReport, ProcessSettings, Stage};
+use crate::channel::{LatestReceiver, LatestSender};
 use crate::infer::{InferOptions, ModelPaths, ModelSet, RunCancel};
 use crate::mask::{MaskEngine, MaskPreference};
 use crate::source::{Frame, own_pose_from_prediction};
@@ -119,7 +121,18 @@ pub(super) fn run(links: WorkerLinks, mut settings: ProcessSettings, options: Wo
             }
             recv(commands) -> message => {
                 let Ok(command) = message else { break };
-                if apply(command, &mut processor, &mut settings, &mut current, &loader, &mut delivery)
+                // Settings win like frames do: every command queued while the last
+                // analysis ran is applied, then the frame is analysed once, with the
+                // newest settings, instead of once per queued change.
+                let mut rerun = false;
+                for command in std::iter::once(command).chain(commands.try_iter()) {
+                    rerun |= apply(command, &mut processor, &mut settings, &mut current, &loader, &mut delivery);
+                }
+                // A newer frame waiting is analysed with these settings by the frame
+                // branch; analysing the old one first would only delay it.
+                let newer_frame_waiting = !frames.as_receiver().is_empty();
+                if rerun
+                    && !newer_frame_waiting
                     && let Some(current) = &mut current
                 {
                     analyse(&mut processor, current, Duration::ZERO, settings, Instant::now(), &delivery);
@@ -262,8 +275,12 @@ fn process(
     if depth_view.is_some() || pseudo_depth_view.is_some() {
         timings.push((Stage::DepthView, view_time));
     }
-    let mut problems = frame.annotations.problems.clone();
-    problems.extend(processed.problems.iter().cloned());
+    // Annotations that cannot be read leave the frame without its ground truth.
+    let mut problems = FrameReport::default();
+    for problem in &frame.annotations.problems {
+        problems.error(problem.clone());
+    }
+    problems.extend(&processed.problems);
     FrameResult {
         frame: frame.clone(),
         depth_view,

@@ -3,8 +3,9 @@
 use egui::{ProgressBar, RichText, Ui};
 
 use super::settings::ViewerSettings;
+use crate::chain::ActionInput;
 use crate::dataset::classes::action_name;
-use crate::pipeline::{ActionInput, FrameResult};
+use crate::pipeline::FrameResult;
 
 /// The banner text: the predicted action (when the classifier ran) and the label.
 pub fn banner_text(result: Option<&FrameResult>) -> String {

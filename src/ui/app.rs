@@ -20,13 +20,12 @@ use super::sources_ui::SourcesUi;
 use super::stats::PipelineStats;
 use super::textures::PanelTextures;
 use super::timeline::{TimelineRequest, next_speed, timeline};
+use crate::chain::PoseBackend;
 use crate::eval::FrameOutcome;
 use crate::figure::FigureCamera;
 use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelStatus};
-use crate::pipeline::{
-    FrameResult, Pipeline, PipelineEvent, PoseBackend, SourceSpec, WorkerOptions,
-};
+use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, SourceSpec, WorkerOptions};
 use crate::source::{Frame, SourceInfo};
 
 /// Default folder (relative to the working directory) that *Export figure* writes to.
@@ -299,13 +298,12 @@ impl ViewerApp {
             view: self.settings.camera_3d.view(),
             fov_y: OrbitCamera::FOV_Y,
         };
-        let repaint_ctx = ctx.clone();
         let started = FigureExport::start(
             result,
             take,
             camera,
             self.figure_folder.clone(),
-            std::sync::Arc::new(move || repaint_ctx.request_repaint()),
+            super::background::repaint(ctx),
         );
         match started {
             Ok(export) => {
@@ -481,7 +479,12 @@ impl ViewerApp {
                     }
                     let mut messages: Vec<String> = self.messages.iter().cloned().collect();
                     if let Some(result) = &self.result {
-                        messages.extend(result.problems.iter().cloned());
+                        messages.extend(
+                            result
+                                .problems
+                                .iter()
+                                .map(|problem| format!("{}: {problem}", problem.severity.name())),
+                        );
                     }
                     source_details(ui, self.source.as_ref(), &messages);
                     ui.separator();

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crossbeam_channel::Receiver;
 use egui::{Color32, RichText, Ui};
 
+use super::background::{self, BackgroundJob, JobState};
 use crate::source::{CatalogTake, DatasetCatalog, TakeHealth};
 
 /// What the user asked the browser for.
@@ -24,7 +24,7 @@ pub struct DatasetBrowser {
     /// Whether the window is shown.
     pub open: bool,
     root: Option<PathBuf>,
-    scanning: Option<Receiver<Result<DatasetCatalog, String>>>,
+    scanning: Option<BackgroundJob<Result<DatasetCatalog, String>>>,
     catalog: Option<DatasetCatalog>,
     error: Option<String>,
     filter: String,
@@ -33,22 +33,16 @@ pub struct DatasetBrowser {
 impl DatasetBrowser {
     /// Starts scanning `root` and shows the window; `ctx` is repainted when done.
     pub fn load(&mut self, root: PathBuf, ctx: &egui::Context) {
-        let (tx, rx) = crossbeam_channel::bounded(1);
         let scan_root = root.clone();
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sharp-catalog".into())
-            .spawn(move || {
-                let result = DatasetCatalog::scan(&scan_root).map_err(|error| error.to_string());
-                let _ = tx.send(result);
-                ctx.request_repaint();
-            });
+        let spawned = BackgroundJob::spawn("sharp-catalog", background::repaint(ctx), move || {
+            DatasetCatalog::scan(&scan_root).map_err(|error| error.to_string())
+        });
         self.open = true;
         self.root = Some(root);
         self.catalog = None;
         match spawned {
-            Ok(_) => {
-                self.scanning = Some(rx);
+            Ok(job) => {
+                self.scanning = Some(job);
                 self.error = None;
             }
             Err(error) => self.error = Some(format!("cannot start scanning: {error}")),
@@ -75,13 +69,16 @@ impl DatasetBrowser {
     }
 
     fn poll(&mut self) {
-        let Some(rx) = &self.scanning else { return };
-        if let Ok(result) = rx.try_recv() {
-            self.scanning = None;
-            match result {
-                Ok(catalog) => self.catalog = Some(catalog),
-                Err(message) => self.error = Some(message),
-            }
+        let Some(job) = &self.scanning else { return };
+        let result = match job.poll() {
+            JobState::Running => return,
+            JobState::Done(result) => result,
+            JobState::Crashed => Err("scanning the dataset crashed (see the log)".into()),
+        };
+        self.scanning = None;
+        match result {
+            Ok(catalog) => self.catalog = Some(catalog),
+            Err(message) => self.error = Some(message),
         }
     }
 

@@ -7,9 +7,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crossbeam_channel::Receiver;
 use egui::{Color32, RichText, Ui};
 
+use super::background::{self, BackgroundJob, JobState};
 use super::sources_ui::SourceSettings;
 use crate::pipeline::RecordingEvent;
 use crate::source::camera::{
@@ -34,7 +34,7 @@ pub enum CameraAction {
 
 /// A question to the camera system answered on a background thread.
 struct Probe<T> {
-    answer: Option<Receiver<Result<T, String>>>,
+    answer: Option<BackgroundJob<Result<T, String>>>,
     result: Option<Result<T, String>>,
 }
 
@@ -53,17 +53,9 @@ impl<T: Send + 'static> Probe<T> {
         ctx: &egui::Context,
         ask: impl FnOnce() -> Result<T, String> + Send + 'static,
     ) {
-        let (tx, rx) = crossbeam_channel::bounded(1);
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("sharp-camera-probe".into())
-            .spawn(move || {
-                let _ = tx.send(ask());
-                ctx.request_repaint();
-            });
-        match spawned {
-            Ok(_) => {
-                self.answer = Some(rx);
+        match BackgroundJob::spawn("sharp-camera-probe", background::repaint(ctx), ask) {
+            Ok(job) => {
+                self.answer = Some(job);
                 self.result = None;
             }
             Err(error) => self.result = Some(Err(format!("cannot start a thread: {error}"))),
@@ -71,12 +63,14 @@ impl<T: Send + 'static> Probe<T> {
     }
 
     fn poll(&mut self) {
-        if let Some(rx) = &self.answer
-            && let Ok(result) = rx.try_recv()
-        {
-            self.answer = None;
-            self.result = Some(result);
-        }
+        let Some(job) = &self.answer else { return };
+        let result = match job.poll() {
+            JobState::Running => return,
+            JobState::Done(result) => result,
+            JobState::Crashed => Err("asking the camera system crashed (see the log)".into()),
+        };
+        self.answer = None;
+        self.result = Some(result);
     }
 
     fn running(&self) -> bool {

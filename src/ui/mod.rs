@@ -3,6 +3,7 @@
 
 mod action_panel;
 mod app;
+mod background;
 mod browser;
 mod camera_panel;
 mod controls;

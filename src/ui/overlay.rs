@@ -5,8 +5,8 @@ use egui::{Color32, Painter, Pos2, Rect, Stroke, pos2};
 
 use super::palette::joint_color;
 use super::pose_error::JointColors;
+use crate::chain::PoseOutcome;
 use crate::geometry::{CameraIntrinsics, Hand, JOINTS_PER_HAND, SKELETON_BONES, TwoHands};
-use crate::pipeline::PoseOutcome;
 
 /// Colour of ground-truth skeletons.
 pub const GROUND_TRUTH_COLOR: Color32 = Color32::from_rgb(235, 235, 235);

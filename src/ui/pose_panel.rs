@@ -4,7 +4,8 @@
 use egui::{DragValue, RichText, Ui};
 
 use super::settings::ViewerSettings;
-use crate::pipeline::{FrameResult, PoseBackend, RootDepthSource, describe_roots};
+use crate::chain::{PoseBackend, RootDepthSource, describe_roots};
+use crate::pipeline::FrameResult;
 
 /// How the UI names left and right, shown under the MediaPipe settings.
 const HANDEDNESS_NOTE: &str = "Left/right are the subject's own hands, as in H2O. MediaPipe \

@@ -4,10 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::skeleton_view::OrbitCamera;
 use super::sources_ui::SourceSettings;
-use crate::mask::{DepthRange, DepthUnit, RangePreset};
-use crate::pipeline::{
+use crate::chain::{
     ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, PoseBackend, ProcessSettings,
 };
+use crate::mask::{DepthRange, DepthUnit, RangePreset};
 
 /// Key under which the settings are stored.
 pub const STORAGE_KEY: &str = "sharp-viewer-settings";

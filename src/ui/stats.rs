@@ -3,7 +3,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use crate::pipeline::{FrameResult, Stage};
+use crate::chain::Stage;
+use crate::percentile;
+use crate::pipeline::FrameResult;
 
 /// How many recent samples the statistics cover.
 const WINDOW: usize = 120;
@@ -19,16 +21,10 @@ pub struct Summary {
 
 /// Summarises durations (nearest-rank percentiles); `None` when empty.
 pub fn summarize(samples: impl IntoIterator<Item = Duration>) -> Option<Summary> {
-    let mut sorted: Vec<Duration> = samples.into_iter().collect();
-    if sorted.is_empty() {
-        return None;
-    }
-    sorted.sort();
-    let rank =
-        |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+    let sorted = percentile::sorted(samples);
     Some(Summary {
-        median: rank(0.5),
-        p90: rank(0.9),
+        median: percentile::nearest_rank(&sorted, 50)?,
+        p90: percentile::nearest_rank(&sorted, 90)?,
     })
 }
 

@@ -50,12 +50,12 @@ pub fn pipeline_without_models() -> sharp_viewer::pipeline::Pipeline {
 
 /// The settings [`pipeline_with_models`] runs with: no depth range and no pseudo-depth,
 /// so the pose network sees whole frames.
-pub fn unmasked_settings() -> sharp_viewer::pipeline::ProcessSettings {
-    use sharp_viewer::mask::DepthUnit;
-    use sharp_viewer::pipeline::{
+pub fn unmasked_settings() -> sharp_viewer::chain::ProcessSettings {
+    use sharp_viewer::chain::{
         ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, PoseBackend,
         ProcessSettings,
     };
+    use sharp_viewer::mask::DepthUnit;
     ProcessSettings {
         mask: MaskSettings {
             depth: DepthUnit::Millimetres,
@@ -83,10 +83,10 @@ pub fn cpu_infer_options() -> sharp_viewer::infer::InferOptions {
 /// A frame processor on the fixture models in `models` (see [`fixture_models`]), loaded
 /// with [`cpu_infer_options`] and masking on the CPU, as [`pipeline_with_models`]'s worker
 /// runs them; a 30 fps source is started.
-pub fn fixture_processor(models: &Path) -> sharp_viewer::pipeline::FrameProcessor {
+pub fn fixture_processor(models: &Path) -> sharp_viewer::chain::FrameProcessor {
+    use sharp_viewer::chain::FrameProcessor;
     use sharp_viewer::infer::{ModelPaths, ModelSet};
     use sharp_viewer::mask::{MaskEngine, MaskPreference};
-    use sharp_viewer::pipeline::FrameProcessor;
     let set = ModelSet::load(&ModelPaths::in_folder(models), &cpu_infer_options());
     assert!(
         set.depth.ready().is_some() && set.pose.ready().is_some() && set.action.ready().is_some(),

@@ -9,6 +9,7 @@ use super::buffers::{
 use super::context::GpuContext;
 use super::error::GpuError;
 use super::pipelines::Pipelines;
+use super::uniforms::MaskParams;
 use crate::mask::coeffs::{Cv2Axis, cv2_plan, nearest_axis};
 use crate::mask::{DepthInput, DepthUnit, KeepRule};
 
@@ -95,7 +96,7 @@ impl MaskJob {
         );
         let x_table = storage_init(device, "mask x table", &x_table);
         let y_table = storage_init(device, "mask y table", &y_table);
-        let params = uniform(device, "mask params", 32);
+        let params = uniform(device, "mask params", size_of::<MaskParams>() as u64);
         let masked = storage(device, "masked frame", frame_bytes);
         let kept = storage(device, "kept count", 4);
         let staging = staging(device, "mask readback", padded(frame_bytes) + 4);
@@ -150,17 +151,17 @@ impl MaskJob {
         }
         let (width, height) = self.key.frame;
         // Sizes were checked against the u32 byte limit when the job was made.
-        let params: [u32; 8] = [
-            width,
-            width * height,
-            self.key.depth.0,
-            self.mode,
-            rule.lo,
-            rule.hi,
-            u32::from(rule.drop_zero),
-            self.frame_bytes().div_ceil(4) as u32,
-        ];
-        queue.write_buffer(&self.params, 0, bytemuck::cast_slice(&params));
+        let params = MaskParams {
+            frame_width: width,
+            pixels: width * height,
+            depth_width: self.key.depth.0,
+            mode: self.mode,
+            keep_lo: rule.lo,
+            keep_hi: rule.hi,
+            drop_zero: u32::from(rule.drop_zero),
+            words: self.frame_bytes().div_ceil(4) as u32,
+        };
+        queue.write_buffer(&self.params, 0, bytemuck::bytes_of(&params));
     }
 
     /// Zeroes the kept-pixel counter (before the pass).

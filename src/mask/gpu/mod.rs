@@ -17,6 +17,7 @@ mod pipelines;
 mod readback;
 mod tensor_job;
 mod timing;
+mod uniforms;
 
 use std::time::Duration;
 

@@ -8,8 +8,10 @@ use super::context::GpuContext;
 use super::error::GpuError;
 use super::mask_job::cv2_table;
 use super::pipelines::Pipelines;
+use super::uniforms::{Cv2ResizeParams, PilResizeParams};
 use crate::mask::coeffs::{PilFilter, PilTaps, cv2_plan};
 use crate::mask::{ResizeKind, TensorSpec};
+use bytemuck::Zeroable;
 
 /// What the buffers depend on.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -137,8 +139,13 @@ fn cv2_launch(
     let spec = &key.spec;
     let plan = cv2_plan(width, height, spec.width, spec.height);
     let plane = spec.width * spec.height;
-    let params: [u32; 4] = [width, spec.width, plane, u32::from(plan.area2)];
-    let params = uniform_init(device, "cv2 params", bytemuck::cast_slice(&params));
+    let params = Cv2ResizeParams {
+        src_width: width,
+        dst_width: spec.width,
+        plane,
+        area2: u32::from(plan.area2),
+    };
+    let params = uniform_init(device, "cv2 params", bytemuck::bytes_of(&params));
     let x_table = storage_init(device, "cv2 x table", &cv2_table(&plan.x));
     let y_table = storage_init(device, "cv2 y table", &cv2_table(&plan.y));
     let layout = pipelines.cv2_tensor.get_bind_group_layout(0);
@@ -183,17 +190,15 @@ fn pil_launches(
     // Within the u32 byte limit just checked.
     let intermediate_pixels = intermediate_pixels as u32;
     let plane = spec.width * spec.height;
-    let params: [u32; 8] = [
-        width,
-        spec.width,
+    let params = PilResizeParams {
+        src_width: width,
+        dst_width: spec.width,
         y_first,
         intermediate_pixels,
         plane,
-        0,
-        0,
-        0,
-    ];
-    let params = uniform_init(device, "pil params", bytemuck::cast_slice(&params));
+        ..PilResizeParams::zeroed()
+    };
+    let params = uniform_init(device, "pil params", bytemuck::bytes_of(&params));
     let intermediate = storage(device, "pil intermediate", intermediate_bytes);
     let x_meta = storage_init(device, "pil x taps", &taps_table(&x_taps, 0));
     let x_weights = storage_init(

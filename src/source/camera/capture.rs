@@ -19,7 +19,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 use image::RgbImage;
 
 use super::{CameraBackend, CameraError, CaptureFormat, RawFrame};
-use crate::pipeline::{LatestReceiver, LatestSender, latest};
+use crate::channel::{LatestReceiver, LatestSender, latest};
 use crate::source::convert::to_rgb;
 
 /// How often the supervisor looks at the clock and the stop flag.

@@ -1,6 +1,7 @@
 //! SHARP's per-frame chain: pseudo-depth -> range mask -> 3D hand pose (SHARP or
 //! MediaPipe Hands, [`ProcessSettings::pose_backend`]) -> action. One [`FrameProcessor`] is
-//! owned by one thread: the viewer's worker, or a batch command.
+//! owned by one thread: the viewer's worker, a batch command, the benchmark or figure
+//! export.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,7 +12,9 @@ use image::{GrayImage, RgbImage};
 use super::depth_ahead::{AheadJob, DepthAheadThread};
 use super::depth_cache::DepthCache;
 use super::hands_pose::{HandsSettings, PoseBackend, RootDepthSource, mediapipe_pose};
-use super::messages::{MaskSettings, Stage};
+use super::report::FrameReport;
+use super::settings::{ACTION_WINDOW_SECONDS, ActionInput, MaskSettings, ProcessSettings};
+use super::stage::Stage;
 use crate::infer::mediapipe::{HandsModel, RootPlacement};
 use crate::infer::{
     ActionFrame, ActionPrediction, FrameSize, InferError, ModelKind, ModelSet, ModelSlot,
@@ -19,36 +22,6 @@ use crate::infer::{
 };
 use crate::mask::{DepthInput, DepthUnit, JointCoverage, MaskBackend, MaskEngine, joint_coverage};
 use crate::source::Frame;
-
-/// Seconds of frames the live action window covers by default.
-pub const ACTION_WINDOW_SECONDS: f32 = 2.0;
-
-/// Which hand poses feed the action classifier.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum ActionInput {
-    /// The pose network's predictions (what a live demo has).
-    PredictedPoses,
-    /// The take's ground-truth `hand_pose` annotations (SHARP's `gt_hand_pose`).
-    GroundTruthPoses,
-}
-
-/// What to compute for a frame.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ProcessSettings {
-    /// How to mask the pose network's input.
-    pub mask: MaskSettings,
-    /// Run the depth network even when the mask does not need it, to show pseudo-depth.
-    pub estimate_depth: bool,
-    /// Which poses the action classifier reads.
-    pub action_input: ActionInput,
-    /// Seconds of consecutive frames the action window covers.
-    pub action_window_seconds: f32,
-    /// Which network finds the hands; both read the masked frame when masking is on.
-    pub pose_backend: PoseBackend,
-    /// How MediaPipe's hands are labelled and placed (used with
-    /// [`PoseBackend::MediaPipe`]).
-    pub hands: HandsSettings,
-}
 
 /// The action classifier's answer and what it was computed from.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,8 +69,8 @@ pub struct Processed {
     pub action_window: (usize, usize),
     /// Time per stage that ran.
     pub timings: Vec<(Stage, Duration)>,
-    /// What could not be done, one message each.
-    pub problems: Vec<String>,
+    /// What could not be done or was worked around, with its severity.
+    pub problems: FrameReport,
 }
 
 /// What [`FrameProcessor::mask`] gives: the frame as the pose network sees it, and
@@ -226,7 +199,7 @@ impl FrameProcessor {
             self.resize_window(settings.action_window_seconds);
         }
         let mut timings = Vec::new();
-        let mut problems = Vec::new();
+        let mut problems = FrameReport::default();
 
         let mediapipe = settings.pose_backend == PoseBackend::MediaPipe;
         let needs_pseudo = settings.estimate_depth
@@ -313,14 +286,14 @@ impl FrameProcessor {
         &mut self,
         number: u32,
         input: Vec<f32>,
-        problems: &mut Vec<String>,
+        problems: &mut FrameReport,
     ) -> Option<PathBuf> {
         let path = self.models.depth.ready()?.info().path.clone();
         if self.depth_ahead.is_none() {
             match DepthAheadThread::start() {
                 Ok(thread) => self.depth_ahead = Some(thread),
                 Err(error) => {
-                    problems.push(format!(
+                    problems.notice(format!(
                         "could not start the depth look-ahead thread: {error}"
                     ));
                     return None;
@@ -342,7 +315,7 @@ impl FrameProcessor {
                 Err(job) => {
                     self.models.depth = ModelSlot::Ready(job.model);
                     self.depth_ahead = None;
-                    problems.push("the depth look-ahead thread had stopped".into());
+                    problems.notice("the depth look-ahead thread had stopped");
                     None
                 }
             },
@@ -360,7 +333,7 @@ impl FrameProcessor {
         &mut self,
         path: PathBuf,
         timings: &mut Vec<(Stage, Duration)>,
-        problems: &mut Vec<String>,
+        problems: &mut FrameReport,
     ) {
         match self.depth_ahead.as_ref().and_then(DepthAheadThread::wait) {
             Some(done) => {
@@ -374,7 +347,7 @@ impl FrameProcessor {
                 self.depth_ahead = None;
                 let message = "the depth look-ahead thread panicked and took the depth model with \
                                it; load the models again";
-                problems.push(message.into());
+                problems.error(message);
                 self.models.depth = ModelSlot::Invalid {
                     path,
                     error: InferError::Run {
@@ -404,15 +377,14 @@ impl FrameProcessor {
         &mut self,
         frame: &Frame,
         timings: &mut Vec<(Stage, Duration)>,
-        problems: &mut Vec<String>,
+        problems: &mut FrameReport,
     ) -> Option<Arc<GrayImage>> {
         if let Some(cached) = self.depth_cache.get(frame.number) {
             return Some(cached);
         }
         if self.models.depth.ready().is_none() {
-            problems.push(
-                "pseudo-depth needs the depth model (not loaded; see the Models section)".into(),
-            );
+            problems
+                .error("pseudo-depth needs the depth model (not loaded; see the Models section)");
             return None;
         }
         let started = Instant::now();
@@ -435,7 +407,7 @@ impl FrameProcessor {
                 Some(depth8)
             }
             Err(message) => {
-                problems.push(format!("depth network failed: {message}"));
+                problems.error(format!("depth network failed: {message}"));
                 None
             }
         }
@@ -449,7 +421,7 @@ impl FrameProcessor {
         settings: MaskSettings,
         pseudo_depth: Option<&GrayImage>,
         sharp_input: bool,
-        problems: &mut Vec<String>,
+        problems: &mut FrameReport,
     ) -> MaskedFrame {
         let pose_spec = self
             .models
@@ -461,7 +433,7 @@ impl FrameProcessor {
             DepthUnit::Millimetres => {
                 let depth = frame.depth_mm.as_deref().map(DepthInput::Millimetres);
                 if depth.is_none() {
-                    problems.push("masking skipped: this frame has no ground-truth depth".into());
+                    problems.error("masking skipped: this frame has no ground-truth depth");
                 }
                 depth
             }
@@ -482,13 +454,13 @@ impl FrameProcessor {
                         pose_input: output.pose_input,
                     };
                 }
-                Err(error) => problems.push(format!("masking failed: {error}")),
+                Err(error) => problems.error(format!("masking failed: {error}")),
             }
         }
         let pose_input = pose_spec.and_then(|spec| {
             self.engine
                 .frame_tensor(&frame.rgb, &spec)
-                .map_err(|error| problems.push(format!("pose input failed: {error}")))
+                .map_err(|error| problems.error(format!("pose input failed: {error}")))
                 .ok()
         });
         MaskedFrame {
@@ -508,7 +480,7 @@ impl FrameProcessor {
         input: ActionInput,
         continuity: Continuity,
         timings: &mut Vec<(Stage, Duration)>,
-        problems: &mut Vec<String>,
+        problems: &mut FrameReport,
     ) -> Option<ActionOutcome> {
         let object = frame
             .annotations
@@ -553,7 +525,7 @@ impl FrameProcessor {
         let started = Instant::now();
         let prediction = model
             .run(&features)
-            .map_err(|error| problems.push(format!("action network failed: {error}")))
+            .map_err(|error| problems.error(format!("action network failed: {error}")))
             .ok();
         timings.push((Stage::Action, started.elapsed()));
         prediction.map(|prediction| ActionOutcome {
@@ -571,7 +543,7 @@ fn run_pose(
     frame: &Frame,
     input: &[f32],
     timings: &mut Vec<(Stage, Duration)>,
-    problems: &mut Vec<String>,
+    problems: &mut FrameReport,
 ) -> Option<PoseOutcome> {
     let started = Instant::now();
     let frame_size = model.frame_size();
@@ -586,7 +558,7 @@ fn run_pose(
             backend: PoseBackend::Sharp,
             roots: [None; 2],
         })
-        .map_err(|error| problems.push(format!("pose network failed: {error}")))
+        .map_err(|error| problems.error(format!("pose network failed: {error}")))
         .ok();
     timings.push((Stage::Pose, started.elapsed()));
     pose
@@ -600,10 +572,10 @@ fn run_hands(
     pseudo_depth: Option<&GrayImage>,
     settings: &HandsSettings,
     timings: &mut Vec<(Stage, Duration)>,
-    problems: &mut Vec<String>,
+    problems: &mut FrameReport,
 ) -> Option<PoseOutcome> {
     let Some(model) = model else {
-        problems.push("MediaPipe Hands is not loaded (see the Models section); no pose".into());
+        problems.error("MediaPipe Hands is not loaded (see the Models section); no pose");
         return None;
     };
     match mediapipe_pose(model, image, frame, pseudo_depth, settings, problems) {
@@ -615,7 +587,7 @@ fn run_hands(
             Some(run.pose)
         }
         Err(error) => {
-            problems.push(format!("MediaPipe Hands failed: {error}"));
+            problems.error(format!("MediaPipe Hands failed: {error}"));
             None
         }
     }

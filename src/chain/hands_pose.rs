@@ -9,6 +9,7 @@ use image::{GrayImage, RgbImage};
 use serde::{Deserialize, Serialize};
 
 use super::processor::PoseOutcome;
+use super::report::FrameReport;
 use crate::geometry::{Hand, JOINTS_PER_HAND, TwoHands};
 use crate::infer::mediapipe::{
     DetectedHand, HandsModel, MEDIAPIPE_TO_H2O, MediaPipeError, RootDepth, RootPlacement,
@@ -104,7 +105,7 @@ pub(super) fn mediapipe_pose(
     frame: &Frame,
     pseudo_depth: Option<&GrayImage>,
     settings: &HandsSettings,
-    problems: &mut Vec<String>,
+    problems: &mut FrameReport,
 ) -> Result<HandsRun, MediaPipeError> {
     let hands = model.hands_mut();
     let mut options = *hands.options();
@@ -129,7 +130,7 @@ pub(super) fn mediapipe_pose(
     for (side, hand) in one_per_side(&result.hands, problems) {
         let depth = root_depth(hand, side, frame, pseudo_depth, settings, problems);
         let Some((joints, placement)) = hand.place(depth, &k) else {
-            problems.push(format!(
+            problems.error(format!(
                 "MediaPipe {} hand not placed: no usable wrist depth ({depth:?})",
                 side.name()
             ));
@@ -171,7 +172,7 @@ pub(super) fn mediapipe_pose(
 /// one keeps the side and the other is reported.
 fn one_per_side<'a>(
     hands: &'a [DetectedHand],
-    problems: &mut Vec<String>,
+    problems: &mut FrameReport,
 ) -> Vec<(Hand, &'a DetectedHand)> {
     let mut sorted: Vec<&DetectedHand> = hands.iter().collect();
     sorted.sort_by(|a, b| b.presence.total_cmp(&a.presence));
@@ -179,7 +180,7 @@ fn one_per_side<'a>(
     for hand in sorted {
         let side = hand.handedness.hand;
         if chosen.iter().any(|(taken, _)| *taken == side) {
-            problems.push(format!(
+            problems.notice(format!(
                 "MediaPipe found two {} hands; the less certain one (presence {:.2}) is left out",
                 side.name(),
                 hand.presence
@@ -199,7 +200,7 @@ fn root_depth(
     frame: &Frame,
     pseudo_depth: Option<&GrayImage>,
     settings: &HandsSettings,
-    problems: &mut Vec<String>,
+    problems: &mut FrameReport,
 ) -> RootDepth {
     let wrist = hand.landmarks[MEDIAPIPE_TO_H2O[0]];
     let (measured, what) = match settings.root_depth {
@@ -229,7 +230,7 @@ fn root_depth(
         Some(depth) if depth.depth_mm().is_some() => depth,
         _ if settings.root_depth == RootDepthSource::Fixed => fixed,
         _ => {
-            problems.push(format!(
+            problems.notice(format!(
                 "no {what} at the {} wrist: placed at the fixed {:.0} mm",
                 side.name(),
                 settings.fixed_depth_mm
