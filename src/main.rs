@@ -1,3 +1,6 @@
+//! The `sharp-viewer` executable: parses the command line and hands over to
+//! [`sharp_viewer::cli::run`] (the viewer, or one of the batch, eval and bench commands).
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -1,5 +1,10 @@
 //! The batch and evaluation commands on a generated dataset and the tiny fixture models:
 //! resumability, sharding, SHARP's pose metrics end to end, the CodaLab submission.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod common;
 

@@ -1,4 +1,9 @@
 //! The whole-pipeline bench on the tiny fixture models and a generated take.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod common;
 

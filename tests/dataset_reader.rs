@@ -1,6 +1,11 @@
 //! The H2O reader on real files written by the sample generator, and on broken copies
 //! of them: every defect is named with its file and what was expected, and the take
 //! still opens with what is good.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod common;
 

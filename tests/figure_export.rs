@@ -1,5 +1,10 @@
 //! Figure export: panel and composite sizes, non-blank content, file names, and the
 //! `figure` command on a generated sample with the fixture models.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod common;
 

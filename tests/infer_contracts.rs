@@ -1,6 +1,11 @@
 //! Model contracts are checked at load, before any run; missing and broken models are
 //! states of a model set; the provider report tells what really runs. Needs the ONNX
 //! Runtime library (scripts/setup.sh).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod infer_support;
 

@@ -2,6 +2,11 @@
 //! (tests/reference/sharp_reference.py -> tests/fixtures/golden/pipeline/), run on the
 //! tiny fixture models on the CPU. These tests need the ONNX Runtime library; without it
 //! they fail with a message that says to run scripts/setup.sh.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod infer_support;
 

@@ -1,6 +1,11 @@
 //! The CPU reference against the golden files made with Pillow 9.3, OpenCV 4.8,
 //! transformers 4.32 and albumentations 1.3 (tests/fixtures/golden/*/README.md): every
 //! resize, mask and tensor must match exactly.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod mask_common;
 

@@ -2,6 +2,11 @@
 //! files, plus the engine's CPU fallback. Runs on any wgpu adapter; on CI that is Mesa's
 //! lavapipe (`mesa-vulkan-drivers`), which needs no display. Without an adapter these
 //! tests FAIL: a silent pass would hide that the GPU path was never checked.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod mask_common;
 

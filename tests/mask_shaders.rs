@@ -1,5 +1,10 @@
 //! Every `shaders/*.wgsl` parses and validates with naga (the front end wgpu uses), so a
 //! broken shader fails here with a readable message instead of at run time.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 use std::path::PathBuf;
 

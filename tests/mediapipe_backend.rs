@@ -1,6 +1,11 @@
 //! MediaPipe Hands as FrameProcessor's pose backend: loads from the shipped folder,
 //! gives MediaPipe's landmarks in H2O order, places wrists from the chosen depth, and
 //! reads the masked frame.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod mediapipe_common;
 

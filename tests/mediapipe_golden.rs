@@ -2,6 +2,11 @@
 //! (tests/reference/mediapipe_reference.py, goldens in tests/fixtures/golden/mediapipe/).
 //!
 //! Needs the ONNX Runtime library (scripts/setup.sh); fails, never skips, without it.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod mediapipe_common;
 

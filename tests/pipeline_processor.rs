@@ -1,6 +1,11 @@
 //! The frame processor on the fixture models: running the depth network one frame ahead
 //! gives the same results as the plain chain and saves the depth run of the next frame;
 //! the hand joints a depth range keeps are counted right.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod common;
 

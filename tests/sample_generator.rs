@@ -1,5 +1,10 @@
 //! End-to-end checks of the synthetic sample generator: generate small samples into
 //! temporary folders and read the written files back the way a user of H2O data would.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 use std::collections::BTreeMap;
 use std::fs;

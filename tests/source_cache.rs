@@ -2,6 +2,11 @@
 //! frame is the one asked for, memory stays within the budget, sequential access is
 //! served from the cache, broken frames are not retried forever, and the pipeline ends
 //! on the newest seek with the right pixels.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod common;
 

@@ -1,6 +1,11 @@
 //! The capture thread through the project's camera traits, driven by a fake camera that
 //! can deliver frames, hang inside `frame()` (as nokhwa can), be unplugged and plugged
 //! back, or panic; plus the live camera through the whole pipeline into a recording.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod common;
 

@@ -1,6 +1,11 @@
 //! Dataset discovery for the browser on a generated H2O tree with broken and incomplete
 //! takes added: structure and order, frame counts, health with reasons, split
 //! membership, path classification, and timeline labels from the split files.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 use std::fs;
 use std::ops::ControlFlow;

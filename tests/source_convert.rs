@@ -1,5 +1,10 @@
 //! Camera pixel formats to RGB against known pixels: BT.601 limited-range YUYV and NV12
 //! (the values a UVC webcam sends for pure colours) and MJPEG through the JPEG decoder.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 use sharp_viewer::source::convert::{ConvertError, PixelFormat, to_rgb, yuv_to_rgb};
 

@@ -2,6 +2,11 @@
 //! in Matroska and MP4; FFmpeg's built-in encoder, so no external codec library): frame
 //! count and rate, sequential and random access with the right pixels, read-ahead
 //! through the scrubber, and clean errors for files that are not video.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 #![cfg(feature = "video")]
 
 use std::path::Path;

@@ -1,5 +1,10 @@
 //! The main window, rendered headless with egui_kittest on wgpu (lavapipe on CI), held
 //! to a snapshot; plus keyboard, controls and model states through the real app.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod common;
 

@@ -1,5 +1,10 @@
 //! End to end: the real `sharp-viewer` binary opens a window under Xvfb on a generated
 //! take, and a screenshot of the X screen shows it with content.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
 
 mod common;
 

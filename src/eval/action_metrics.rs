@@ -18,14 +18,24 @@ impl Default for ConfusionMatrix {
     }
 }
 
+/// An action id the confusion matrix has no row or column for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{side} action id {id} is outside 1..={ACTION_CLASSES}")]
+pub struct ActionIdError {
+    /// "true" or "predicted".
+    pub side: &'static str,
+    /// The id found.
+    pub id: u32,
+}
+
 impl ConfusionMatrix {
-    /// Counts one segment; ids outside 1..=36 are refused with a message.
-    pub fn add(&mut self, truth: u32, predicted: u32) -> Result<(), String> {
-        let slot = |id: u32, what: &str| {
+    /// Counts one segment; ids outside 1..=36 are refused.
+    pub fn add(&mut self, truth: u32, predicted: u32) -> Result<(), ActionIdError> {
+        let slot = |id: u32, side: &'static str| {
             (1..=ACTION_CLASSES as u32)
                 .contains(&id)
                 .then(|| id as usize - 1)
-                .ok_or_else(|| format!("{what} action id {id} is outside 1..={ACTION_CLASSES}"))
+                .ok_or(ActionIdError { side, id })
         };
         let (row, column) = (slot(truth, "true")?, slot(predicted, "predicted")?);
         self.counts[row][column] += 1;
@@ -106,12 +116,21 @@ mod tests {
     #[test]
     fn background_and_unknown_ids_are_refused() {
         let mut matrix = ConfusionMatrix::default();
-        assert!(matrix.add(0, 1).unwrap_err().contains("true action id 0"));
-        assert!(
-            matrix
-                .add(1, 37)
-                .unwrap_err()
-                .contains("predicted action id 37")
+        let error = matrix.add(0, 1).unwrap_err();
+        assert_eq!(
+            error,
+            ActionIdError {
+                side: "true",
+                id: 0
+            }
+        );
+        assert!(error.to_string().contains("true action id 0"), "{error}");
+        assert_eq!(
+            matrix.add(1, 37),
+            Err(ActionIdError {
+                side: "predicted",
+                id: 37
+            })
         );
         assert_eq!(matrix.accuracy(), None);
     }

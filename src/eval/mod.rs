@@ -12,7 +12,7 @@ pub use pose_metrics::{
 mod action_metrics;
 mod codalab;
 
-pub use action_metrics::ConfusionMatrix;
+pub use action_metrics::{ActionIdError, ConfusionMatrix};
 pub use codalab::{MODALITY, SUBMISSION_JSON, Submission, SubmissionError};
 
 mod pose_run;

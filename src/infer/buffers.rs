@@ -14,6 +14,25 @@ use ort::value::Tensor;
 
 use super::contract::ModelKind;
 
+/// An ONNX Runtime call on the bound tensors failed.
+#[derive(Debug, thiserror::Error)]
+#[error("{what}: {source}")]
+pub(crate) struct BufferError {
+    /// Which tensor or step.
+    what: String,
+    /// ONNX Runtime's error.
+    #[source]
+    source: ort::Error,
+}
+
+impl BufferError {
+    /// A `map_err` adapter naming the tensor or step that failed.
+    fn ort(what: impl Into<String>) -> impl FnOnce(ort::Error) -> Self {
+        let what = what.into();
+        move |source| Self { what, source }
+    }
+}
+
 /// Where the bound tensors live.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Residence {
@@ -44,17 +63,23 @@ impl BoundBuffers {
     /// (CUDA's page-locked host allocator would spare a staging copy, but onnxruntime-gpu
     /// 1.31 fails such bound outputs with "dst_data != src_data", so host tensors use the
     /// default allocator.)
-    pub fn new(kind: ModelKind, session: &Session, residence: Residence) -> Result<Self, String> {
+    pub fn new(
+        kind: ModelKind,
+        session: &Session,
+        residence: Residence,
+    ) -> Result<Self, BufferError> {
         let spec = kind.spec();
         let host = Allocator::default();
-        let mut binding = session.create_binding().map_err(|e| e.to_string())?;
-        let host_input =
-            Tensor::<f32>::new(&host, spec.inputs[0].batch_of_one()).map_err(|e| e.to_string())?;
+        let mut binding = session
+            .create_binding()
+            .map_err(BufferError::ort("could not create the I/O binding"))?;
+        let host_input = Tensor::<f32>::new(&host, spec.inputs[0].batch_of_one())
+            .map_err(BufferError::ort("input"))?;
         let mut host_outputs = Vec::with_capacity(spec.outputs.len());
         for output in spec.outputs {
             host_outputs.push(
                 Tensor::<f32>::new(&host, output.batch_of_one())
-                    .map_err(|e| format!("output `{}`: {e}", output.name))?,
+                    .map_err(BufferError::ort(format!("output `{}`", output.name)))?,
             );
         }
         let provider = match residence {
@@ -62,28 +87,28 @@ impl BoundBuffers {
                 for (output, tensor) in spec.outputs.iter().zip(&mut host_outputs) {
                     binding
                         .bind_output(output.name, tensor)
-                        .map_err(|e| format!("output `{}`: {e}", output.name))?;
+                        .map_err(BufferError::ort(format!("output `{}`", output.name)))?;
                 }
                 None
             }
             Residence::Provider(device) => {
                 let device_name = device.as_str().to_owned();
                 let memory = MemoryInfo::new(device, 0, AllocatorType::Device, MemoryType::Default)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(BufferError::ort(format!("{device_name} memory")))?;
                 let allocator = Allocator::new(session, memory)
-                    .map_err(|e| format!("no {device_name} allocator: {e}"))?;
+                    .map_err(BufferError::ort(format!("no {device_name} allocator")))?;
                 let input = Tensor::<f32>::new(&allocator, spec.inputs[0].batch_of_one())
-                    .map_err(|e| e.to_string())?;
+                    .map_err(BufferError::ort("provider input"))?;
                 binding
                     .bind_input(spec.inputs[0].name, &input)
-                    .map_err(|e| format!("input `{}`: {e}", spec.inputs[0].name))?;
+                    .map_err(BufferError::ort(format!("input `{}`", spec.inputs[0].name)))?;
                 let mut outputs = Vec::with_capacity(spec.outputs.len());
                 for output in spec.outputs {
                     let mut tensor = Tensor::<f32>::new(&allocator, output.batch_of_one())
-                        .map_err(|e| format!("output `{}`: {e}", output.name))?;
+                        .map_err(BufferError::ort(format!("output `{}`", output.name)))?;
                     binding
                         .bind_output(output.name, &mut tensor)
-                        .map_err(|e| format!("output `{}`: {e}", output.name))?;
+                        .map_err(BufferError::ort(format!("output `{}`", output.name)))?;
                     outputs.push(tensor);
                 }
                 Some(ProviderTensors { input, outputs })
@@ -100,7 +125,7 @@ impl BoundBuffers {
 
     /// Puts `input` (already checked to have the contract's size) where the next run reads
     /// it.
-    pub fn stage_input(&mut self, input: &[f32]) -> Result<(), String> {
+    pub fn stage_input(&mut self, input: &[f32]) -> Result<(), BufferError> {
         self.host_input
             .extract_tensor_mut()
             .1
@@ -111,11 +136,11 @@ impl BoundBuffers {
             None => self
                 .binding
                 .bind_input(self.input_name, &self.host_input)
-                .map_err(|e| format!("could not bind the input: {e}")),
+                .map_err(BufferError::ort("could not bind the input")),
             Some(provider) => self
                 .host_input
                 .copy_into(&mut provider.input)
-                .map_err(|e| format!("could not copy the input to the provider: {e}")),
+                .map_err(BufferError::ort("could not copy the input to the provider")),
         }
     }
 
@@ -125,7 +150,7 @@ impl BoundBuffers {
     }
 
     /// After a run: the outputs in host memory, in contract order.
-    pub fn collect_outputs(&mut self) -> Result<&[Tensor<f32>], String> {
+    pub fn collect_outputs(&mut self) -> Result<&[Tensor<f32>], BufferError> {
         if let Some(provider) = &self.provider {
             for (index, (from, to)) in provider
                 .outputs
@@ -133,8 +158,9 @@ impl BoundBuffers {
                 .zip(&mut self.host_outputs)
                 .enumerate()
             {
-                from.copy_into(to)
-                    .map_err(|e| format!("could not copy output {index} back: {e}"))?;
+                from.copy_into(to).map_err(BufferError::ort(format!(
+                    "could not copy output {index} back"
+                )))?;
             }
         }
         Ok(&self.host_outputs)

@@ -34,7 +34,7 @@ pub struct ProviderNodes {
 }
 
 /// The nodes per execution provider, in ONNX Runtime's order, one entry per provider.
-pub(crate) fn node_placement(session: &Session) -> Result<Vec<ProviderNodes>, String> {
+pub(crate) fn node_placement(session: &Session) -> Result<Vec<ProviderNodes>, PlacementError> {
     let api = ort::api();
     let mut subgraphs: *const *const OrtEpAssignedSubgraph = ptr::null();
     let mut count = 0usize;
@@ -54,7 +54,7 @@ pub(crate) fn node_placement(session: &Session) -> Result<Vec<ProviderNodes>, St
         // SAFETY: `subgraph` comes from the array above and lives as long as the session.
         check(unsafe { (api.EpAssignedSubgraph_GetEpName)(subgraph, &mut name) })?;
         if name.is_null() {
-            return Err("ONNX Runtime returned an unnamed execution provider".into());
+            return Err(PlacementError::Unnamed("execution provider"));
         }
         // SAFETY: a non-null, NUL-terminated string owned by the session.
         let name = unsafe { CStr::from_ptr(name) }
@@ -93,21 +93,21 @@ pub(crate) fn node_placement(session: &Session) -> Result<Vec<ProviderNodes>, St
 }
 
 /// The operator type of one assigned node (`Conv`, `Shape`, ...).
-fn operator_type(node: *const OrtEpAssignedNode) -> Result<String, String> {
+fn operator_type(node: *const OrtEpAssignedNode) -> Result<String, PlacementError> {
     let api = ort::api();
     let mut op: *const c_char = ptr::null();
     // SAFETY: `node` comes from the session's assignment record and lives as long as the
     // session; the out parameter is a valid local.
     check(unsafe { (api.EpAssignedNode_GetOperatorType)(node, &mut op) })?;
     if op.is_null() {
-        return Err("ONNX Runtime returned a node without an operator type".into());
+        return Err(PlacementError::Unnamed("node operator type"));
     }
     // SAFETY: a non-null, NUL-terminated string owned by the session.
     Ok(unsafe { CStr::from_ptr(op) }.to_string_lossy().into_owned())
 }
 
 /// Turns an `OrtStatus` into a result, releasing it.
-fn check(status: OrtStatusPtr) -> Result<(), String> {
+fn check(status: OrtStatusPtr) -> Result<(), PlacementError> {
     if status.0.is_null() {
         return Ok(());
     }
@@ -119,5 +119,16 @@ fn check(status: OrtStatusPtr) -> Result<(), String> {
         .into_owned();
     // SAFETY: releasing the status we own exactly once.
     unsafe { (api.ReleaseStatus)(status.0) };
-    Err(message)
+    Err(PlacementError::Status(message))
+}
+
+/// Why the node placement could not be read.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PlacementError {
+    /// ONNX Runtime returned an error status.
+    #[error("ONNX Runtime could not report the node placement: {0}")]
+    Status(String),
+    /// ONNX Runtime returned a null name.
+    #[error("ONNX Runtime returned an unnamed {0}")]
+    Unnamed(&'static str),
 }

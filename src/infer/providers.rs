@@ -152,17 +152,11 @@ pub(crate) fn create_session(
 /// recording, and the batch dimension fixed to one (every run is a batch of one). With no
 /// free dimension left, ONNX Runtime folds the graph's shape computations at load instead of
 /// running them, on the host, every frame.
-fn builder(runtime: &Runtime, options: &InferOptions) -> Result<SessionBuilder, String> {
-    let builder = Session::builder(runtime.environment()).map_err(|e| e.to_string())?;
-    let builder = builder
-        .with_intra_threads(options.threads())
-        .map_err(|e| e.to_string())?;
-    let builder = builder
-        .with_config_entry(RECORD_ASSIGNMENT, "1")
-        .map_err(|e| e.to_string())?;
-    builder
-        .with_dimension_override(BATCH_DIMENSION, 1)
-        .map_err(|e| e.to_string())
+fn builder(runtime: &Runtime, options: &InferOptions) -> Result<SessionBuilder, ort::Error> {
+    Ok(Session::builder(runtime.environment())?
+        .with_intra_threads(options.threads())?
+        .with_config_entry(RECORD_ASSIGNMENT, "1")?
+        .with_dimension_override(BATCH_DIMENSION, 1)?)
 }
 
 fn cpu_session(
@@ -176,10 +170,10 @@ fn cpu_session(
         message,
     };
     let session = builder(runtime, options)
-        .map_err(load_error)?
+        .map_err(|error| load_error(error.to_string()))?
         .commit_from_file(path)
         .map_err(|error| load_error(error.to_string()))?;
-    let placement = node_placement(&session).map_err(load_error)?;
+    let placement = node_placement(&session).map_err(|error| load_error(error.to_string()))?;
     let report = ProviderReport {
         requested: options.provider,
         active: Provider::Cpu,
@@ -226,12 +220,12 @@ fn cuda_session(
         .build()
         .error_on_failure();
     let session = builder(runtime, options)
-        .map_err(cuda_error)?
+        .map_err(|error| cuda_error(error.to_string()))?
         .with_execution_providers([provider])
         .map_err(|error| cuda_error(format!("registering CUDA failed: {error}")))?
         .commit_from_file(path)
         .map_err(|error| cuda_error(error.to_string()))?;
-    let placement = node_placement(&session).map_err(cuda_error)?;
+    let placement = node_placement(&session).map_err(|error| cuda_error(error.to_string()))?;
     let on_cuda = placement
         .iter()
         .any(|entry| entry.provider == CUDA_EP && entry.nodes > 0);

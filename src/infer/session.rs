@@ -136,7 +136,9 @@ impl LoadedModel {
             Some(cancel) => cancel.run_options(),
             None => None,
         };
-        self.buffers.stage_input(input).map_err(run_error)?;
+        self.buffers
+            .stage_input(input)
+            .map_err(|error| run_error(error.to_string()))?;
         let outcome = match options {
             Some(options) => self
                 .session
@@ -150,7 +152,10 @@ impl LoadedModel {
                 _ => run_error(format!("inference failed: {error}")),
             });
         }
-        let tensors = self.buffers.collect_outputs().map_err(run_error)?;
+        let tensors = self
+            .buffers
+            .collect_outputs()
+            .map_err(|error| run_error(error.to_string()))?;
         Ok(ModelOutputs { tensors })
     }
 }
@@ -195,9 +200,9 @@ fn validate(
     })
 }
 
-fn read_metadata(session: &Session) -> Result<BTreeMap<String, String>, String> {
-    let metadata = session.metadata().map_err(|e| e.to_string())?;
-    let keys = metadata.custom_keys().map_err(|e| e.to_string())?;
+fn read_metadata(session: &Session) -> Result<BTreeMap<String, String>, ort::Error> {
+    let metadata = session.metadata()?;
+    let keys = metadata.custom_keys()?;
     Ok(keys
         .into_iter()
         .filter_map(|key| metadata.custom(&key).map(|value| (key, value)))

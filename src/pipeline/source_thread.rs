@@ -25,8 +25,8 @@ use crate::dataset::own_pose::OwnPoseFrame;
 use crate::sample::{self, SampleProgress};
 use crate::source::camera::{Capture, CaptureFormat, CapturedFrame};
 use crate::source::{
-    DEFAULT_CACHE_BYTES, Decoded, Frame, FrameSource, Recorder, ScrubStats, Scrubber, SourceInfo,
-    TakeSource, h2o_scaled, next_take_dir,
+    DEFAULT_CACHE_BYTES, Decoded, Frame, FrameSource, Recorder, ScrubStats, Scrubber, SourceError,
+    SourceInfo, TakeSource, h2o_scaled, next_take_dir,
 };
 
 /// Most decode threads per source.
@@ -56,6 +56,36 @@ pub(super) struct LivePose {
 
 /// Shared scrubbing counters, read by the UI and the benchmark.
 pub(super) type SharedStats = Arc<Mutex<ScrubStats>>;
+
+/// Why a source could not be opened (told to the UI as [`PipelineEvent::OpenFailed`]).
+#[derive(Debug, thiserror::Error)]
+enum OpenError {
+    /// The take, the video or the sample's folder could not be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// A video was asked of a build without FFmpeg.
+    #[cfg(not(feature = "video"))]
+    #[error(
+        "{}: this build of SHARP Viewer has no video support (cargo feature `video`)",
+        .0.display()
+    )]
+    NoVideoSupport(PathBuf),
+    /// A camera spec reached the seekable path.
+    #[error("a camera is not a seekable source")]
+    NotSeekable,
+    /// The scrubber's decode threads did not start.
+    #[error("cannot start the decode threads: {0}")]
+    DecodeThreads(std::io::Error),
+    /// The sample could not be generated.
+    #[error("could not generate the sample: {0}")]
+    Sample(sample::SampleError),
+    /// The generated sample holds no take.
+    #[error("{}: the sample has no take", .0.display())]
+    EmptySample(PathBuf),
+    /// The camera's capture threads did not start.
+    #[error("cannot start the camera threads: {0}")]
+    CameraThreads(std::io::Error),
+}
 
 /// A live camera being captured.
 struct Live {
@@ -265,49 +295,43 @@ impl SourceThread {
                     self.start_source(info);
                 }
             }
-            Err(message) => {
+            Err(error) => {
+                let message = error.to_string();
                 tracing::error!("{message}");
                 self.notify(PipelineEvent::OpenFailed(message));
             }
         }
     }
 
-    fn open_seekable(&self, spec: SourceSpec) -> Result<Active, String> {
+    fn open_seekable(&self, spec: SourceSpec) -> Result<Active, OpenError> {
         let source: Box<dyn FrameSource> = match spec {
             #[cfg(feature = "video")]
             SourceSpec::Video { path, intrinsics } => Box::new(
                 crate::source::VideoSource::open(&path, &intrinsics)
-                    .map_err(|error| error.to_string())?,
+                    .map_err(|error| OpenError::Source(error.into()))?,
             ),
             #[cfg(not(feature = "video"))]
-            SourceSpec::Video { path, .. } => {
-                return Err(format!(
-                    "{}: this build of SHARP Viewer has no video support (cargo feature `video`)",
-                    path.display()
-                ));
-            }
-            SourceSpec::Take(path) => {
-                Box::new(TakeSource::open(&path).map_err(|error| error.to_string())?)
-            }
+            SourceSpec::Video { path, .. } => return Err(OpenError::NoVideoSupport(path)),
+            SourceSpec::Take(path) => Box::new(TakeSource::open(&path)?),
             SourceSpec::Sample { dir, options } => {
                 let take = self.sample_take(dir, &options)?;
-                Box::new(TakeSource::open(&take).map_err(|error| error.to_string())?)
+                Box::new(TakeSource::open(&take)?)
             }
-            SourceSpec::Camera(_) => return Err("a camera is not a seekable source".into()),
+            SourceSpec::Camera(_) => return Err(OpenError::NotSeekable),
         };
         let workers = std::thread::available_parallelism()
             .map_or(2, |n| n.get())
             .min(MAX_DECODE_THREADS);
         Scrubber::new(source, self.budget, workers)
             .map(|scrubber| Active::Seekable(Box::new(scrubber)))
-            .map_err(|error| format!("cannot start the decode threads: {error}"))
+            .map_err(OpenError::DecodeThreads)
     }
 
     fn sample_take(
         &self,
         dir: PathBuf,
         options: &sample::SampleOptions,
-    ) -> Result<PathBuf, String> {
+    ) -> Result<PathBuf, OpenError> {
         if !sample::is_complete_sample(&dir) {
             tracing::info!("generating the synthetic sample into {}", dir.display());
             let mut report = |progress: SampleProgress| {
@@ -322,19 +346,18 @@ impl SourceThread {
                     ControlFlow::Continue(())
                 }
             };
-            sample::generate_sample(&dir, options, &mut report)
-                .map_err(|error| format!("could not generate the sample: {error}"))?;
+            sample::generate_sample(&dir, options, &mut report).map_err(OpenError::Sample)?;
         }
         discover_takes(&dir)
-            .map_err(|error| error.to_string())?
+            .map_err(|error| OpenError::Source(error.into()))?
             .into_iter()
             .next()
-            .ok_or_else(|| format!("{}: the sample has no take", dir.display()))
+            .ok_or(OpenError::EmptySample(dir))
     }
 
-    fn open_camera(&self, spec: CameraSpec) -> Result<Active, String> {
+    fn open_camera(&self, spec: CameraSpec) -> Result<Active, OpenError> {
         let capture = Capture::start(spec.backend.clone(), spec.config.clone())
-            .map_err(|error| format!("cannot start the camera threads: {error}"))?;
+            .map_err(OpenError::CameraThreads)?;
         let (width, height) = spec
             .config
             .format

@@ -141,7 +141,7 @@ impl Recorder {
                             counters.failed.fetch_add(1, Ordering::Relaxed);
                             tracing::warn!("recording: {error}");
                             if errors.len() < KEPT_ERRORS {
-                                errors.push(error);
+                                errors.push(error.to_string());
                             }
                         }
                     }
@@ -262,7 +262,17 @@ impl Drop for Recorder {
     }
 }
 
-fn write_job(camera: &Path, job: Job, counters: &Counters) -> Result<(), String> {
+/// A recorded file that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", .path.display())]
+struct JobError {
+    /// The file.
+    path: PathBuf,
+    /// Why not.
+    source: std::io::Error,
+}
+
+fn write_job(camera: &Path, job: Job, counters: &Counters) -> Result<(), JobError> {
     match job {
         Job::Frame { number, rgb } => {
             let path = camera
@@ -276,7 +286,10 @@ fn write_job(camera: &Path, job: Job, counters: &Counters) -> Result<(), String>
                 ))
                 .map_err(std::io::Error::other)
             })
-            .map_err(|error| format!("{}: {error}", path.display()))?;
+            .map_err(|source| JobError {
+                path: path.clone(),
+                source,
+            })?;
             counters.written.fetch_add(1, Ordering::Relaxed);
         }
         Job::Pose {
@@ -290,8 +303,10 @@ fn write_job(camera: &Path, job: Job, counters: &Counters) -> Result<(), String>
                 OWN_POSE_NOT_MASKED_FOLDER
             };
             let path = camera.join(folder).join(format!("{number:06}.txt"));
-            write_atomic(&path, text.as_bytes())
-                .map_err(|error| format!("{}: {error}", path.display()))?;
+            write_atomic(&path, text.as_bytes()).map_err(|source| JobError {
+                path: path.clone(),
+                source,
+            })?;
             counters.poses.fetch_add(1, Ordering::Relaxed);
         }
     }

@@ -161,9 +161,9 @@ impl VideoSource {
             drained: true,
             info,
         };
-        source.seek_to(0).map_err(|message| VideoError::Open {
+        source.seek_to(0).map_err(|error| VideoError::Open {
             path: path.to_path_buf(),
-            message,
+            message: format!("seek failed: {error}"),
         })?;
         Ok(source)
     }
@@ -177,12 +177,10 @@ impl VideoSource {
     }
 
     /// Seeks to the key frame at `keyframe` and resets the decoder.
-    fn seek_to(&mut self, keyframe: usize) -> Result<(), String> {
+    fn seek_to(&mut self, keyframe: usize) -> Result<(), ffmpeg::Error> {
         let pts = self.index.pts[keyframe];
         let timestamp = pts.rescale(self.time_base, ffmpeg::rescale::TIME_BASE);
-        self.input
-            .seek(timestamp, ..timestamp)
-            .map_err(|error| format!("seek failed: {error}"))?;
+        self.input.seek(timestamp, ..timestamp)?;
         self.decoder.flush();
         self.last_output = None;
         self.drained = false;
@@ -254,10 +252,11 @@ impl FrameSource for VideoSource {
         if !keep_decoding {
             let keyframe = self.index.keyframe_before(position);
             self.seek_to(keyframe)
-                .map_err(|message| self.decode_error(position, message))?;
+                .map_err(|error| self.decode_error(position, format!("seek failed: {error}")))?;
         }
         let decoded = self.decode_until(position)?;
-        let rgb = to_rgb(&decoded).map_err(|message| self.decode_error(position, message))?;
+        let rgb =
+            to_rgb(&decoded).map_err(|error| self.decode_error(position, error.to_string()))?;
         Ok(Frame {
             position,
             number: position as u32,
@@ -336,8 +335,27 @@ fn frame_rate(index: &FrameIndex, time_base: Rational, average: Rational) -> Opt
     (average.denominator() != 0 && average.numerator() > 0).then(|| f64::from(average) as f32)
 }
 
+/// Why a decoded frame could not be converted to RGB.
+#[derive(Debug, thiserror::Error)]
+enum RgbConversionError {
+    /// FFmpeg has no conversion from this pixel format.
+    #[error("cannot convert {format:?} to RGB: {source}")]
+    Unsupported {
+        /// The frame's pixel format.
+        format: Pixel,
+        /// FFmpeg's error.
+        source: ffmpeg::Error,
+    },
+    /// The conversion ran and failed.
+    #[error("conversion to RGB failed: {0}")]
+    Failed(ffmpeg::Error),
+    /// The converted frame's buffer does not match its size.
+    #[error("the converted frame does not have the size of the decoded one")]
+    WrongSize,
+}
+
 /// Converts a decoded frame of any pixel format to RGB.
-fn to_rgb(frame: &VideoFrame) -> Result<RgbImage, String> {
+fn to_rgb(frame: &VideoFrame) -> Result<RgbImage, RgbConversionError> {
     let (width, height) = (frame.width(), frame.height());
     let mut scaler = Scaler::get(
         frame.format(),
@@ -348,11 +366,14 @@ fn to_rgb(frame: &VideoFrame) -> Result<RgbImage, String> {
         height,
         Flags::BILINEAR,
     )
-    .map_err(|error| format!("cannot convert {:?} to RGB: {error}", frame.format()))?;
+    .map_err(|source| RgbConversionError::Unsupported {
+        format: frame.format(),
+        source,
+    })?;
     let mut rgb = VideoFrame::empty();
     scaler
         .run(frame, &mut rgb)
-        .map_err(|error| format!("conversion to RGB failed: {error}"))?;
+        .map_err(RgbConversionError::Failed)?;
     let stride = rgb.stride(0);
     let row = width as usize * 3;
     let data = rgb.data(0);
@@ -361,11 +382,10 @@ fn to_rgb(frame: &VideoFrame) -> Result<RgbImage, String> {
         let start = y * stride;
         let line = data
             .get(start..start + row)
-            .ok_or_else(|| "the converted frame is shorter than its size".to_string())?;
+            .ok_or(RgbConversionError::WrongSize)?;
         pixels.extend_from_slice(line);
     }
-    RgbImage::from_raw(width, height, pixels)
-        .ok_or_else(|| "the converted frame has the wrong size".into())
+    RgbImage::from_raw(width, height, pixels).ok_or(RgbConversionError::WrongSize)
 }
 
 /// Initialises FFmpeg once and keeps its log to errors.

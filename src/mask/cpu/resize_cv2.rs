@@ -48,6 +48,10 @@ pub fn resize_cv2_linear_u8<P: Pixel<Subpixel = u8>>(
             }));
         }
     }
+    #[expect(
+        clippy::expect_used,
+        reason = "an invariant of the loops above, not of the input: they push out_w * out_h pixels"
+    )]
     ImageBuffer::from_raw(out_w, out_h, out).expect("the output holds out_w * out_h pixels")
 }
 

@@ -23,6 +23,10 @@ pub fn resize_pil_u8<P: Pixel<Subpixel = u8>>(
     let (y_first, y_last) = y_taps.source_span();
     let intermediate = horizontal(src.as_raw(), width, channels, &x_taps, y_first..y_last);
     let out = vertical(&intermediate, out_w, channels, &y_taps, y_first);
+    #[expect(
+        clippy::expect_used,
+        reason = "an invariant of the loops above, not of the input: they push out_w * out_h pixels"
+    )]
     ImageBuffer::from_raw(out_w, out_h, out).expect("the output holds out_w * out_h pixels")
 }
 
