@@ -20,8 +20,24 @@ use crate::infer::{
     ActionFrame, ActionPrediction, FrameSize, InferError, ModelKind, ModelSet, ModelSlot,
     ObjectBox, PoseModel, PosePrediction, SlidingWindow, decode_pose,
 };
-use crate::mask::{DepthInput, DepthUnit, JointCoverage, MaskBackend, MaskEngine, joint_coverage};
+use crate::mask::{
+    DepthInput, DepthUnit, JointCoverage, MaskBackend, MaskEngine, MaskError, joint_coverage,
+};
 use crate::source::Frame;
+
+/// Why the depth network gave no map for a frame.
+#[derive(Debug, thiserror::Error)]
+enum DepthRunError {
+    /// The depth model is not loaded (or is lent to the look-ahead thread).
+    #[error("the depth model is not loaded")]
+    NotLoaded,
+    /// Its input tensor could not be made.
+    #[error(transparent)]
+    Input(#[from] MaskError),
+    /// The network failed.
+    #[error(transparent)]
+    Run(#[from] InferError),
+}
 
 /// The action classifier's answer and what it was computed from.
 #[derive(Clone, Debug, PartialEq)]
@@ -360,16 +376,14 @@ impl FrameProcessor {
     }
 
     /// The depth network's input for `frame`.
-    fn depth_input(&mut self, frame: &Frame) -> Result<Vec<f32>, String> {
+    fn depth_input(&mut self, frame: &Frame) -> Result<Vec<f32>, DepthRunError> {
         let spec = *self
             .models
             .depth
             .ready()
-            .ok_or("the depth model is not loaded")?
+            .ok_or(DepthRunError::NotLoaded)?
             .preprocessing();
-        self.engine
-            .frame_tensor(&frame.rgb, &spec)
-            .map_err(|error| error.to_string())
+        Ok(self.engine.frame_tensor(&frame.rgb, &spec)?)
     }
 
     /// The frame's pseudo-depth, from the cache or by running the depth network.
@@ -393,11 +407,8 @@ impl FrameProcessor {
                 .models
                 .depth
                 .ready_mut()
-                .ok_or("the depth model is not loaded")?;
-            model
-                .run(&input)
-                .map(|output| output.depth8)
-                .map_err(|error| error.to_string())
+                .ok_or(DepthRunError::NotLoaded)?;
+            Ok(model.run(&input).map(|output| output.depth8)?)
         });
         timings.push((Stage::Depth, started.elapsed()));
         match depth {
@@ -406,8 +417,8 @@ impl FrameProcessor {
                 self.depth_cache.insert(frame.number, Arc::clone(&depth8));
                 Some(depth8)
             }
-            Err(message) => {
-                problems.error(format!("depth network failed: {message}"));
+            Err(error) => {
+                problems.error(format!("depth network failed: {error}"));
                 None
             }
         }

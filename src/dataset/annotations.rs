@@ -5,7 +5,7 @@ use std::path::Path;
 use glam::{Mat4, Vec3};
 
 use super::numbers::{parse_label, parse_numbers, whole_number};
-use super::{DatasetError, FrameKind};
+use super::{ContentError, DatasetError, FrameKind};
 use crate::geometry::{CameraIntrinsics, HandJoints, JOINTS_PER_HAND, TwoHands};
 
 /// Number of 3D points in an H2O object pose.
@@ -31,7 +31,7 @@ pub struct ObjectPoseRt {
 
 /// Parses an H2O `hand_pose` file: per hand a presence flag (0 or 1) and 21 joints in
 /// metres; a hand whose flag is 0 is `None`.
-pub fn parse_hand_pose(text: &str) -> Result<TwoHands, String> {
+pub fn parse_hand_pose(text: &str) -> Result<TwoHands, ContentError> {
     let what = FrameKind::HandPose.describe();
     let values = parse_numbers(text, 128, &what)?;
     let mut hands = TwoHands::default();
@@ -39,11 +39,14 @@ pub fn parse_hand_pose(text: &str) -> Result<TwoHands, String> {
         let block = &values[hand.index() * 64..(hand.index() + 1) * 64];
         let flag = block[0];
         if flag != 0.0 && flag != 1.0 {
-            return Err(format!(
-                "{what}: {} hand flag (value {}) must be 0 or 1, found {flag}",
-                hand.name(),
-                hand.index() * 64 + 1
-            ));
+            return Err(ContentError::Rule {
+                what,
+                rule: format!(
+                    "{} hand flag (value {}) must be 0 or 1, found {flag}",
+                    hand.name(),
+                    hand.index() * 64 + 1
+                ),
+            });
         }
         if flag == 1.0 {
             hands.set(hand, Some(joints_from(&block[1..])));
@@ -53,7 +56,7 @@ pub fn parse_hand_pose(text: &str) -> Result<TwoHands, String> {
 }
 
 /// Parses an H2O `obj_pose` file: class id then 21 points (metres).
-pub fn parse_object_pose(text: &str) -> Result<ObjectPose, String> {
+pub fn parse_object_pose(text: &str) -> Result<ObjectPose, ContentError> {
     let what = FrameKind::ObjectPose.describe();
     let values = parse_numbers(text, 64, &what)?;
     let class_id = whole_number(values[0], &format!("{what}: object class id"))?;
@@ -65,7 +68,7 @@ pub fn parse_object_pose(text: &str) -> Result<ObjectPose, String> {
 }
 
 /// Parses an H2O `obj_pose_rt` file: class id then a row-major 4x4 matrix.
-pub fn parse_object_pose_rt(text: &str) -> Result<ObjectPoseRt, String> {
+pub fn parse_object_pose_rt(text: &str) -> Result<ObjectPoseRt, ContentError> {
     let what = FrameKind::ObjectPoseRt.describe();
     let values = parse_numbers(text, 17, &what)?;
     let class_id = whole_number(values[0], &format!("{what}: object class id"))?;
@@ -76,23 +79,23 @@ pub fn parse_object_pose_rt(text: &str) -> Result<ObjectPoseRt, String> {
 }
 
 /// Parses an H2O `cam_pose` file: a row-major 4x4 camera-to-world matrix.
-pub fn parse_camera_pose(text: &str) -> Result<Mat4, String> {
+pub fn parse_camera_pose(text: &str) -> Result<Mat4, ContentError> {
     let values = parse_numbers(text, 16, &FrameKind::CameraPose.describe())?;
     Ok(matrix_from_row_major(&values))
 }
 
 /// Parses a `hand_pose_mano` file (124 MANO numbers), kept only for validation.
-pub fn parse_mano(text: &str) -> Result<Vec<f32>, String> {
+pub fn parse_mano(text: &str) -> Result<Vec<f32>, ContentError> {
     parse_numbers(text, 124, &FrameKind::HandPoseMano.describe())
 }
 
 /// Parses an `action_label` or `verb_label` file.
-pub fn parse_frame_label(text: &str, kind: FrameKind) -> Result<u32, String> {
+pub fn parse_frame_label(text: &str, kind: FrameKind) -> Result<u32, ContentError> {
     parse_label(text, &kind.describe())
 }
 
 /// Parses `cam_intrinsics.txt`: `fx fy cx cy width height`.
-pub fn parse_intrinsics(text: &str) -> Result<CameraIntrinsics, String> {
+pub fn parse_intrinsics(text: &str) -> Result<CameraIntrinsics, ContentError> {
     let what = "H2O cam_intrinsics (fx fy cx cy width height)";
     let values = parse_numbers(text, 6, what)?;
     let intrinsics = CameraIntrinsics {
@@ -108,9 +111,10 @@ pub fn parse_intrinsics(text: &str) -> Result<CameraIntrinsics, String> {
         || intrinsics.width == 0
         || intrinsics.height == 0
     {
-        return Err(format!(
-            "{what}: focal lengths and image size must be positive, found {values:?}"
-        ));
+        return Err(ContentError::Rule {
+            what: what.to_owned(),
+            rule: format!("focal lengths and image size must be positive, found {values:?}"),
+        });
     }
     Ok(intrinsics)
 }
@@ -118,10 +122,10 @@ pub fn parse_intrinsics(text: &str) -> Result<CameraIntrinsics, String> {
 /// Reads and parses one file with `parse`, attaching the path to any error.
 pub fn read_with<T>(
     path: &Path,
-    parse: impl FnOnce(&str) -> Result<T, String>,
+    parse: impl FnOnce(&str) -> Result<T, ContentError>,
 ) -> Result<T, DatasetError> {
     let text = std::fs::read_to_string(path).map_err(|source| DatasetError::io(path, source))?;
-    parse(&text).map_err(|message| DatasetError::parse(path, message))
+    parse(&text).map_err(|error| DatasetError::parse(path, error.to_string()))
 }
 
 fn joints_from(values: &[f32]) -> HandJoints {
@@ -173,7 +177,9 @@ mod tests {
 
     #[test]
     fn hand_pose_rejects_a_flag_that_is_not_0_or_1() {
-        let error = parse_hand_pose(&hand_pose_text(0.5, 1.0)).unwrap_err();
+        let error = parse_hand_pose(&hand_pose_text(0.5, 1.0))
+            .unwrap_err()
+            .to_string();
         assert!(
             error.contains("left hand flag") && error.contains("0.5"),
             "{error}"
@@ -201,6 +207,7 @@ mod tests {
         assert!(
             parse_object_pose(&values.join(" "))
                 .unwrap_err()
+                .to_string()
                 .contains("class id")
         );
     }
@@ -212,11 +219,13 @@ mod tests {
         assert!(
             parse_intrinsics("0 636 635 366 1280 720")
                 .unwrap_err()
+                .to_string()
                 .contains("positive")
         );
         assert!(
             parse_intrinsics("636 636 635 366 1280")
                 .unwrap_err()
+                .to_string()
                 .contains("too short")
         );
     }

@@ -54,6 +54,84 @@ pub enum DatasetError {
     },
 }
 
+/// What is wrong with the text of an H2O (or predicted pose) file; [`DatasetError::Parse`]
+/// adds the file's path. `what` names the file kind ("H2O hand_pose").
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ContentError {
+    /// A token is not a number.
+    #[error("{what}: value {index} `{token}` is not a number")]
+    NotANumber {
+        /// The file kind.
+        what: String,
+        /// 1-based position of the token.
+        index: usize,
+        /// The token (shortened).
+        token: String,
+    },
+    /// A number is infinite or NaN.
+    #[error("{what}: value {index} `{token}` is not finite")]
+    NotFinite {
+        /// The file kind.
+        what: String,
+        /// 1-based position of the token.
+        index: usize,
+        /// The token (shortened).
+        token: String,
+    },
+    /// The file holds too few or too many numbers.
+    #[error(
+        "{what}: file too {}: expected {expected} numbers, found {found}",
+        if .found < .expected { "short" } else { "long" }
+    )]
+    WrongCount {
+        /// The file kind.
+        what: String,
+        /// Numbers the kind holds.
+        expected: usize,
+        /// Numbers found.
+        found: usize,
+    },
+    /// A one-integer file is empty.
+    #[error("{what}: file is empty, expected one integer")]
+    Empty {
+        /// The file kind.
+        what: String,
+    },
+    /// A one-integer file holds several values.
+    #[error("{what}: expected one integer, found {found} values")]
+    NotOneValue {
+        /// The file kind.
+        what: String,
+        /// Values found.
+        found: usize,
+    },
+    /// A label is not a non-negative integer.
+    #[error("{what}: `{token}` is not a non-negative integer")]
+    NotAnInteger {
+        /// The file kind.
+        what: String,
+        /// The token (shortened).
+        token: String,
+    },
+    /// A number that must be a whole non-negative value (a class id, a size) is not.
+    #[error("{what}: expected a whole non-negative number, found {value}")]
+    NotWhole {
+        /// The file kind and field.
+        what: String,
+        /// The value found.
+        value: f32,
+    },
+    /// The numbers parse but break a rule of the kind (a flag not 0 or 1, a focal length
+    /// that is not positive).
+    #[error("{what}: {rule}")]
+    Rule {
+        /// The file kind.
+        what: String,
+        /// The rule and the value that breaks it.
+        rule: String,
+    },
+}
+
 impl DatasetError {
     /// Shorthand for a parse error.
     pub(crate) fn parse(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {

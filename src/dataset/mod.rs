@@ -14,11 +14,11 @@ mod splits;
 mod take;
 
 pub use discover::{discover_takes, natural_cmp};
-pub use error::DatasetError;
+pub use error::{ContentError, DatasetError};
 pub use inspect::{DatasetReport, InspectOptions, TakeReport, inspect};
 pub use kind::FrameKind;
 pub use splits::{
-    ACTION_HEADER, ACTION_HEADER_UNLABELLED, ActionSegment, Split, Splits, parse_action_split,
-    parse_pose_split,
+    ACTION_HEADER, ACTION_HEADER_UNLABELLED, ActionHeaderError, ActionSegment, Split, Splits,
+    parse_action_split, parse_pose_split,
 };
 pub use take::{EGO_CAMERA_FOLDER, FrameAnnotations, INTRINSICS_FILE, IntrinsicsSource, Take};

@@ -9,6 +9,7 @@
 
 use glam::Vec2;
 
+use super::ContentError;
 use super::numbers::parse_numbers;
 use crate::geometry::{Hand, JOINTS_PER_HAND};
 
@@ -67,7 +68,7 @@ pub fn format_own_pose(frame: &OwnPoseFrame) -> String {
 
 /// Parses a predicted pose file: 126 numbers in any line layout (SHARP reads them with
 /// `np.loadtxt(...).reshape(42, 3)`).
-pub fn parse_own_pose(text: &str) -> Result<OwnPoseFrame, String> {
+pub fn parse_own_pose(text: &str) -> Result<OwnPoseFrame, ContentError> {
     let values = parse_numbers(
         text,
         6 * JOINTS_PER_HAND,
@@ -141,7 +142,7 @@ mod tests {
 
     #[test]
     fn a_short_file_says_what_was_expected() {
-        let error = parse_own_pose("1 2 3").unwrap_err();
+        let error = parse_own_pose("1 2 3").unwrap_err().to_string();
         assert!(error.contains("expected 126 numbers, found 3"), "{error}");
     }
 }

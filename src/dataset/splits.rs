@@ -121,7 +121,9 @@ impl Splits {
                             );
                             splits.actions.insert(split, segments);
                         }
-                        Err(message) => problems.push(DatasetError::parse(&action_path, message)),
+                        Err(error) => {
+                            problems.push(DatasetError::parse(&action_path, error.to_string()));
+                        }
                     },
                     Err(source) => problems.push(DatasetError::io(&action_path, source)),
                 }
@@ -188,9 +190,22 @@ fn split_frame_path(line: &str) -> Option<(&str, u32)> {
     Some((take, stem.parse().ok()?))
 }
 
+/// An action split file without one of the two H2O headers.
+#[derive(Debug, PartialEq, thiserror::Error)]
+pub enum ActionHeaderError {
+    /// The first line is another header.
+    #[error("header `{0}` is not `{ACTION_HEADER}` (or, for test, `{ACTION_HEADER_UNLABELLED}`)")]
+    Wrong(String),
+    /// The file has no line.
+    #[error("empty file: expected the header `{ACTION_HEADER}`")]
+    Empty,
+}
+
 /// Parses an action split file. Fails when the header is not one of the two H2O
 /// headers; bad rows are reported and skipped.
-pub fn parse_action_split(text: &str) -> Result<(Vec<ActionSegment>, Vec<String>), String> {
+pub fn parse_action_split(
+    text: &str,
+) -> Result<(Vec<ActionSegment>, Vec<String>), ActionHeaderError> {
     let mut lines = text
         .lines()
         .enumerate()
@@ -201,12 +216,8 @@ pub fn parse_action_split(text: &str) -> Result<(Vec<ActionSegment>, Vec<String>
     let labelled = match header.as_deref() {
         Some(ACTION_HEADER) => true,
         Some(ACTION_HEADER_UNLABELLED) => false,
-        Some(other) => {
-            return Err(format!(
-                "header `{other}` is not `{ACTION_HEADER}` (or, for test, `{ACTION_HEADER_UNLABELLED}`)"
-            ));
-        }
-        None => return Err(format!("empty file: expected the header `{ACTION_HEADER}`")),
+        Some(other) => return Err(ActionHeaderError::Wrong(other.to_owned())),
+        None => return Err(ActionHeaderError::Empty),
     };
     let mut segments = Vec::new();
     let mut errors = Vec::new();
@@ -219,27 +230,58 @@ pub fn parse_action_split(text: &str) -> Result<(Vec<ActionSegment>, Vec<String>
     Ok((segments, errors))
 }
 
-fn parse_action_row(line: &str, labelled: bool) -> Result<ActionSegment, String> {
+/// What is wrong with one row of an action split file.
+#[derive(Debug, PartialEq, thiserror::Error)]
+enum RowError {
+    /// The row has the wrong number of columns.
+    #[error("expected {expected} columns, found {found}")]
+    Columns {
+        /// Columns of the file's kind.
+        expected: usize,
+        /// Columns found.
+        found: usize,
+    },
+    /// A numeric column is not a non-negative integer.
+    #[error("{column} `{token}` is not a non-negative integer")]
+    NotAnInteger {
+        /// The column's name.
+        column: &'static str,
+        /// What it holds.
+        token: String,
+    },
+    /// The action label is not one of the classes.
+    #[error("action_label {0} is outside 1..={ACTION_CLASS_COUNT}")]
+    UnknownAction(u32),
+    /// The segment ends before it starts.
+    #[error("start_act {start} is after end_act {end}")]
+    Reversed {
+        /// `start_act`.
+        start: u32,
+        /// `end_act`.
+        end: u32,
+    },
+}
+
+fn parse_action_row(line: &str, labelled: bool) -> Result<ActionSegment, RowError> {
     let fields: Vec<&str> = line.split_whitespace().collect();
     let expected = if labelled { 7 } else { 6 };
     if fields.len() != expected {
-        return Err(format!(
-            "expected {expected} columns, found {}",
-            fields.len()
-        ));
+        return Err(RowError::Columns {
+            expected,
+            found: fields.len(),
+        });
     }
-    let number = |index: usize, name: &str| -> Result<u32, String> {
-        fields[index]
-            .parse()
-            .map_err(|_| format!("{name} `{}` is not a non-negative integer", fields[index]))
+    let number = |index: usize, column: &'static str| -> Result<u32, RowError> {
+        fields[index].parse().map_err(|_| RowError::NotAnInteger {
+            column,
+            token: fields[index].to_owned(),
+        })
     };
     let offset = usize::from(labelled);
     let action = if labelled {
         let id = number(2, "action_label")?;
         if id == 0 || id as usize > ACTION_CLASS_COUNT {
-            return Err(format!(
-                "action_label {id} is outside 1..={ACTION_CLASS_COUNT}"
-            ));
+            return Err(RowError::UnknownAction(id));
         }
         Some(id)
     } else {
@@ -255,10 +297,10 @@ fn parse_action_row(line: &str, labelled: bool) -> Result<ActionSegment, String>
         end_frame: number(5 + offset, "end_frame")?,
     };
     if segment.start_act > segment.end_act {
-        return Err(format!(
-            "start_act {} is after end_act {}",
-            segment.start_act, segment.end_act
-        ));
+        return Err(RowError::Reversed {
+            start: segment.start_act,
+            end: segment.end_act,
+        });
     }
     Ok(segment)
 }
@@ -302,6 +344,7 @@ mod tests {
         assert!(
             parse_action_split("id path\n")
                 .unwrap_err()
+                .to_string()
                 .contains("header")
         );
     }

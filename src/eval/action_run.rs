@@ -122,7 +122,7 @@ fn action_frame(take: &Take, number: u32, hands: &HandSource) -> Result<ActionFr
                 message,
             };
             let text = std::fs::read_to_string(&path).map_err(|error| bad(error.to_string()))?;
-            let pose = parse_own_pose(&text).map_err(bad)?;
+            let pose = parse_own_pose(&text).map_err(|error| bad(error.to_string()))?;
             let keypoints = |hand: Hand| {
                 pose.get(hand).map(|hand| HandKeypoints {
                     uv: hand.uv,

@@ -132,9 +132,9 @@ pub fn evaluate_poses(
                 path: job.output.clone(),
                 message: error.to_string(),
             })?;
-        let predicted = parse_own_pose(&text).map_err(|message| EvalError::BadPoseFile {
+        let predicted = parse_own_pose(&text).map_err(|error| EvalError::BadPoseFile {
             path: job.output.clone(),
-            message,
+            message: error.to_string(),
         })?;
         let truth = open.read_hand_pose(job.number)?;
         let intrinsics = open.intrinsics;
