@@ -63,7 +63,8 @@ fn panels_are_twice_the_frame_and_the_composite_is_their_row() {
                     camera: FigureCamera::Preset(camera),
                     labels,
                 },
-            );
+            )
+            .expect("the figure renders");
             assert_eq!(figure.panels.len(), Panel::ALL.len());
             for (panel, image) in &figure.panels {
                 assert_eq!(
@@ -110,6 +111,7 @@ fn one_hand_skeleton(options: FigureOptions) -> RgbImage {
         intrinsics: &intrinsics,
     };
     render_figure(&input, &options)
+        .expect("the figure renders")
         .panel(Panel::Skeleton3d)
         .expect("a 3D panel")
         .clone()
@@ -128,8 +130,19 @@ fn presets_differ_and_labels_draw() {
     assert_ne!(front, skeleton(CameraPreset::Top, false));
     assert_eq!(front, skeleton(CameraPreset::Front, false), "reproducible");
     let labelled = skeleton(CameraPreset::Front, true);
-    let white = |image: &RgbImage| image.pixels().filter(|p| p.0 == [255; 3]).count();
-    assert!(white(&labelled) > white(&front));
+    // The label is anti-aliased text on a black box in the top-left corner.
+    let changed = labelled
+        .pixels()
+        .zip(front.pixels())
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(changed > 200, "{changed} pixels changed");
+    let grey_levels: std::collections::BTreeSet<u8> = labelled
+        .enumerate_pixels()
+        .filter(|(x, y, _)| *x < 60 && *y < 20)
+        .map(|(_, _, pixel)| pixel.0[0])
+        .collect();
+    assert!(grey_levels.len() > 20, "anti-aliased text: {grey_levels:?}");
     assert_eq!(
         "side".parse::<CameraPreset>().ok(),
         Some(CameraPreset::Side)
@@ -186,7 +199,7 @@ fn files_carry_take_and_frame_and_are_written_atomically() {
         ground_truth: None,
         intrinsics: &intrinsics,
     };
-    let figure = render_figure(&input, &FigureOptions::default());
+    let figure = render_figure(&input, &FigureOptions::default()).expect("the figure renders");
     let written =
         write_figure(dir.path(), "subject1/h1/0", 7, &figure).expect("the figure is written");
     let mut names: Vec<String> = std::fs::read_dir(dir.path())

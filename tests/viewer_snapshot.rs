@@ -241,13 +241,13 @@ fn exporting_a_figure_writes_every_panel_with_the_3d_view_as_shown() {
         },
         labels: false,
     };
-    let expected = render_figure(&input, &options);
+    let expected = render_figure(&input, &options).expect("the figure renders");
     let expected = expected.panel(Panel::Skeleton3d).expect("a 3D panel");
     let written = image::open(folder.join("subject1_h1_0_frame000002_skeleton3d.png"))
         .expect("the 3D panel decodes")
         .into_rgb8();
     assert_eq!(&written, expected);
-    let front = render_figure(&input, &FigureOptions::default());
+    let front = render_figure(&input, &FigureOptions::default()).expect("the figure renders");
     let front = front.panel(Panel::Skeleton3d).expect("a 3D panel");
     assert_ne!(&written, front, "the turned view, not the front preset");
 }

@@ -36,6 +36,9 @@ pub enum FigureError {
         /// What went wrong.
         source: std::io::Error,
     },
+    /// Text could not be drawn.
+    #[error(transparent)]
+    Font(#[from] font::FontError),
 }
 
 /// A fixed 3D view of the hands, so that figures are reproducible.
@@ -189,10 +192,10 @@ impl Panel {
     pub fn label(self) -> &'static str {
         match self {
             Self::Rgb => "RGB",
-            Self::PseudoDepth => "PSEUDO-DEPTH",
-            Self::Masked => "MASKED",
-            Self::Pose2d => "2D POSE",
-            Self::Skeleton3d => "3D SKELETON",
+            Self::PseudoDepth => "Pseudo-depth",
+            Self::Masked => "Masked",
+            Self::Pose2d => "2D pose",
+            Self::Skeleton3d => "3D skeleton",
         }
     }
 }
@@ -258,7 +261,10 @@ impl Figure {
 }
 
 /// Renders the figure of one frame.
-pub fn render_figure(input: &FigureInput<'_>, options: &FigureOptions) -> Figure {
+pub fn render_figure(
+    input: &FigureInput<'_>,
+    options: &FigureOptions,
+) -> Result<Figure, FigureError> {
     let width = input.rgb.width().max(1) * FIGURE_SCALE;
     let height = input.rgb.height().max(1) * FIGURE_SCALE;
     let panels: Vec<(Panel, RgbImage)> = Panel::ALL
@@ -266,16 +272,16 @@ pub fn render_figure(input: &FigureInput<'_>, options: &FigureOptions) -> Figure
         .map(|panel| {
             let mut image = render_panel(panel, input, options.camera, width, height);
             if options.labels {
-                draw_label(&mut image, panel.label());
+                draw_label(&mut image, panel.label())?;
             }
-            (panel, image)
+            Ok((panel, image))
         })
-        .collect();
+        .collect::<Result<_, FigureError>>()?;
     let mut composite = RgbImage::new(width * panels.len() as u32, height);
     for (index, (_, image)) in panels.iter().enumerate() {
         image::imageops::replace(&mut composite, image, i64::from(width) * index as i64, 0);
     }
-    Figure { panels, composite }
+    Ok(Figure { panels, composite })
 }
 
 /// The file name of one part (`composite` or a [`Panel::file_part`]) of the figure of frame
@@ -457,17 +463,25 @@ fn draw_skeletons_3d(image: &mut RgbImage, input: &FigureInput<'_>, camera: Figu
 }
 
 /// Writes `text` at the panel's top-left corner on a dark box.
-fn draw_label(image: &mut RgbImage, text: &str) {
-    let scale = (image.height() / 90).clamp(1, 8);
-    let margin = 2 * scale;
-    let (text_width, text_height) = font::text_size(text, scale);
+fn draw_label(image: &mut RgbImage, text: &str) -> Result<(), FigureError> {
+    let size = (image.height() as f32 / 18.0).clamp(12.0, 96.0);
+    let margin = size * 0.3;
+    let (text_width, text_height) = font::text_size(text, size)?;
     raster::fill_rect(
         image,
-        margin,
-        margin,
-        text_width + 2 * margin,
-        text_height + 2 * margin,
+        margin as u32,
+        margin as u32,
+        (text_width + 2.0 * margin) as u32,
+        (text_height + margin) as u32,
         [0, 0, 0],
     );
-    font::draw_text(image, 2 * margin, 2 * margin, text, scale, [255, 255, 255]);
+    font::draw_text(
+        image,
+        2.0 * margin,
+        1.5 * margin,
+        text,
+        size,
+        [255, 255, 255],
+    )?;
+    Ok(())
 }

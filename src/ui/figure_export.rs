@@ -65,11 +65,12 @@ fn export(
         camera,
         labels: false,
     };
-    let figure = render_figure(
+    let written = render_figure(
         &FigureInput::of_frame(&result.frame, &result.processed),
         &options,
-    );
-    match write_figure(folder, take, result.frame.number, &figure) {
+    )
+    .and_then(|figure| write_figure(folder, take, result.frame.number, &figure));
+    match written {
         Ok(paths) => format!(
             "figure written: {}",
             paths.last().map_or(folder, |path| path.as_path()).display()
