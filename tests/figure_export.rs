@@ -1,34 +1,23 @@
-//! Figure export: panel and composite sizes, non-blank content, file names, and the
-//! `figure` command on a generated sample with the fixture models.
+//! Figure export: panel and composite sizes, layouts (chosen panels, rows and grids,
+//! spacing, themes, legend, annotation), non-blank content, file names, and the `figure`
+//! command on a generated sample with the fixture models.
 
 mod common;
+mod figure_common;
 
 use std::process::Command;
 
+use figure_common::{Scene, displacement_mm, hand};
 use glam::Vec3;
-use image::{GrayImage, Luma, Rgb, RgbImage};
+use image::{Rgb, RgbImage};
 use sharp_viewer::figure::{
-    CameraPreset, FIGURE_SCALE, FigureCamera, FigureInput, FigureOptions, Panel, figure_file_name,
-    render_figure, write_figure,
+    CameraPreset, DEFAULT_SCALE, DisplayOptions, FigureCamera, FigureError, FigureInput,
+    FigureOptions, Layout, Panel, Theme, annotation_text, figure_file_name, render_figure,
+    write_figure,
 };
-use sharp_viewer::geometry::{CameraIntrinsics, HandJoints, TwoHands};
-
-/// A right hand spread in front of the camera, metres.
-fn hand() -> HandJoints {
-    std::array::from_fn(|joint| {
-        let finger = joint.saturating_sub(1) / 4;
-        let step = (joint.saturating_sub(1) % 4 + usize::from(joint > 0)) as f32;
-        Vec3::new(
-            0.05 + (finger as f32 - 2.0) * 0.02 * step * 0.5,
-            0.05 - 0.02 * step,
-            0.5 + 0.01 * finger as f32 + 0.015 * step,
-        )
-    })
-}
-
-fn non_black(image: &RgbImage, background: [u8; 3]) -> usize {
-    image.pixels().filter(|pixel| pixel.0 != background).count()
-}
+use sharp_viewer::geometry::{CameraIntrinsics, TwoHands};
+use sharp_viewer::mask::{DepthRange, DepthUnit};
+use sharp_viewer::pipeline::MaskSettings;
 
 fn variance(image: &RgbImage) -> f64 {
     let values: Vec<f64> = image.as_raw().iter().map(|v| f64::from(*v)).collect();
@@ -36,62 +25,291 @@ fn variance(image: &RgbImage) -> f64 {
     values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64
 }
 
-#[test]
-fn panels_are_twice_the_frame_and_the_composite_is_their_row() {
-    let (width, height) = (160, 90);
-    let rgb = RgbImage::from_fn(width, height, |x, y| Rgb([x as u8, y as u8, 128]));
-    let masked = RgbImage::from_fn(width, height, |x, _| Rgb([0, (x % 200) as u8, 0]));
-    let depth = GrayImage::from_fn(64, 36, |x, _| Luma([(x * 4) as u8]));
-    let intrinsics = CameraIntrinsics::H2O_CAM4_DEFAULT.scaled_to(width, height);
-    let hands = TwoHands {
-        left: None,
-        right: Some(hand()),
-    };
-    let input = FigureInput {
-        rgb: &rgb,
-        pseudo_depth: Some(&depth),
-        masked: &masked,
+fn count(image: &RgbImage, color: [u8; 3]) -> usize {
+    image.pixels().filter(|pixel| pixel.0 == color).count()
+}
+
+/// A frame with only the ground-truth right hand and no pose.
+fn input_without_pose<'a>(
+    rgb: &'a RgbImage,
+    intrinsics: &'a CameraIntrinsics,
+    hands: &'a TwoHands,
+) -> FigureInput<'a> {
+    FigureInput {
+        take: "subject1/h1/0",
+        frame_number: 3,
+        rgb,
+        pseudo_depth: None,
+        masked: rgb,
+        mask: MaskSettings {
+            depth: DepthUnit::Millimetres,
+            range: None,
+        },
         pose: None,
-        ground_truth: Some(&hands),
-        intrinsics: &intrinsics,
-    };
+        ground_truth: Some(hands),
+        object: None,
+        intrinsics,
+    }
+}
+
+#[test]
+fn panels_are_the_scale_times_the_frame_and_the_composite_is_their_spaced_row() {
+    let (width, height) = (160, 90);
+    let scene = Scene::new(width, height);
+    let input = scene.input();
     for camera in CameraPreset::ALL {
         for labels in [false, true] {
-            let figure = render_figure(
-                &input,
-                &FigureOptions {
-                    camera: FigureCamera::Preset(camera),
-                    labels,
-                },
-            )
-            .expect("the figure renders");
+            let options = FigureOptions {
+                camera: FigureCamera::Preset(camera),
+                labels,
+                ..FigureOptions::default()
+            };
+            let figure = render_figure(&input, &options).expect("the figure renders");
             assert_eq!(figure.panels.len(), Panel::ALL.len());
             for (panel, image) in &figure.panels {
                 assert_eq!(
                     image.dimensions(),
-                    (width * FIGURE_SCALE, height * FIGURE_SCALE),
+                    (width * DEFAULT_SCALE, height * DEFAULT_SCALE),
                     "{panel:?}"
                 );
                 assert!(variance(image) > 1.0, "{panel:?} {camera:?} is flat");
             }
+            let gap = options.layout.spacing as u32;
             assert_eq!(
                 figure.composite.dimensions(),
                 (
-                    figure.panels.iter().map(|(_, image)| image.width()).sum(),
-                    height * FIGURE_SCALE
+                    (5 * (width + gap) + gap) * DEFAULT_SCALE,
+                    (height + 2 * gap) * DEFAULT_SCALE
                 )
             );
-            // The skeleton-only panels are drawn on a dark background: the hand is there.
+            // The skeleton-only panels are drawn on the panel background: the hands are there.
             for (panel, image) in &figure.panels {
                 if matches!(panel, Panel::Pose2d | Panel::Skeleton3d) {
+                    let background = Theme::Dark.panel_background();
                     assert!(
-                        non_black(image, [24, 24, 24]) > 200,
+                        image.pixels().filter(|p| p.0 != background).count() > 200,
                         "{panel:?} {camera:?}: no skeleton"
                     );
                 }
             }
         }
     }
+}
+
+/// The cell of the composite at `origin` (figure units) of a panel `size` pixels.
+fn cell(composite: &RgbImage, origin: (u32, u32), size: (u32, u32), scale: u32) -> RgbImage {
+    image::imageops::crop_imm(
+        composite,
+        origin.0 * scale,
+        origin.1 * scale,
+        size.0,
+        size.1,
+    )
+    .to_image()
+}
+
+#[test]
+fn a_grid_puts_each_chosen_panel_in_its_cell_with_the_gaps_in_the_background() {
+    let (width, height) = (120, 80);
+    let scene = Scene::new(width, height);
+    let panels = vec![Panel::Skeleton3d, Panel::Rgb, Panel::Pose2d];
+    let options = FigureOptions {
+        layout: Layout {
+            panels: panels.clone(),
+            columns: 2,
+            spacing: 10.0,
+            ..Layout::default()
+        },
+        scale: 1,
+        ..FigureOptions::default()
+    };
+    let figure = render_figure(&scene.input(), &options).expect("the figure renders");
+    let kinds: Vec<Panel> = figure.panels.iter().map(|(panel, _)| *panel).collect();
+    assert_eq!(kinds, panels, "the chosen panels, in the chosen order");
+    // Two columns, two rows, 10 units around and between.
+    assert_eq!(figure.composite.dimensions(), (2 * 130 + 10, 2 * 90 + 10));
+    let origins = [(10, 10), (140, 10), (10, 100)];
+    for ((panel, image), origin) in figure.panels.iter().zip(origins) {
+        assert_eq!(
+            &cell(&figure.composite, origin, image.dimensions(), 1),
+            image,
+            "{panel:?} at {origin:?}"
+        );
+    }
+    let background = Rgb(Theme::Dark.background());
+    for (x, y) in [(5, 5), (135, 50), (60, 95), (200, 150), (269, 189)] {
+        assert_eq!(figure.composite.get_pixel(x, y), &background, "({x}, {y})");
+    }
+    // A larger scale draws the same layout with more pixels.
+    let double = render_figure(
+        &scene.input(),
+        &FigureOptions {
+            scale: 4,
+            ..options.clone()
+        },
+    )
+    .expect("the figure renders");
+    assert_eq!(double.composite.dimensions(), (4 * 270, 4 * 190));
+    assert_eq!("skeleton3d".parse::<Panel>().ok(), Some(Panel::Skeleton3d));
+    assert!("skeleton".parse::<Panel>().is_err());
+    let none = FigureOptions {
+        layout: Layout {
+            panels: Vec::new(),
+            ..Layout::default()
+        },
+        ..FigureOptions::default()
+    };
+    assert!(matches!(
+        render_figure(&scene.input(), &none),
+        Err(FigureError::NoPanels)
+    ));
+}
+
+#[test]
+fn the_light_theme_draws_on_white_with_a_darker_ground_truth() {
+    let scene = Scene::new(120, 80);
+    let render = |theme| {
+        let options = FigureOptions {
+            layout: Layout {
+                panels: vec![Panel::Pose2d],
+                theme,
+                ..Layout::default()
+            },
+            scale: 4,
+            ..FigureOptions::default()
+        };
+        render_figure(&scene.input(), &options).expect("the figure renders")
+    };
+    let light = render(Theme::Light);
+    let dark = render(Theme::Dark);
+    assert_eq!(light.composite.get_pixel(2, 2).0, [255; 3]);
+    assert_eq!(
+        light.composite.dimensions(),
+        (4 * (120 + 32), 4 * (80 + 32))
+    );
+    assert_eq!(dark.composite.get_pixel(2, 2).0, Theme::Dark.background());
+    let panel = light.panel(Panel::Pose2d).expect("the panel");
+    assert_eq!(panel.get_pixel(0, 0).0, Theme::Light.panel_background());
+    assert!(count(panel, Theme::Light.ground_truth()) > 0);
+    let dark_panel = dark.panel(Panel::Pose2d).expect("the panel");
+    assert!(count(dark_panel, Theme::Dark.ground_truth()) > 0);
+    assert_eq!("LIGHT".parse::<Theme>().ok(), Some(Theme::Light));
+    assert!("sepia".parse::<Theme>().is_err());
+}
+
+/// The part of `image` below row `top`.
+fn below(image: &RgbImage, top: u32) -> RgbImage {
+    image::imageops::crop_imm(image, 0, top, image.width(), image.height() - top).to_image()
+}
+
+#[test]
+fn the_legend_shows_the_colours_the_panels_use_and_the_kept_depth_range() {
+    let (width, height) = (320, 180);
+    let scene = Scene::new(width, height);
+    let render = |display: DisplayOptions, mask: Option<DepthRange>| {
+        let mut input = scene.input();
+        input.mask.range = mask;
+        let options = FigureOptions {
+            display,
+            layout: Layout {
+                legend: true,
+                ..Layout::default()
+            },
+            scale: 1,
+            ..FigureOptions::default()
+        };
+        render_figure(&input, &options).expect("the figure renders")
+    };
+    let kept = Some(DepthRange::new(120.0, 255.0));
+    let fingers = render(DisplayOptions::default(), kept);
+    let grid_bottom = height + 2 * 16;
+    assert!(fingers.composite.height() > grid_bottom, "a legend row");
+    let legend = below(&fingers.composite, grid_bottom);
+    for joint in [0, 4, 8, 12, 16, 20] {
+        let color = sharp_viewer::viz::joint_rgb(sharp_viewer::geometry::Hand::Right, joint);
+        assert!(count(&legend, color) > 0, "finger colour of joint {joint}");
+    }
+    assert!(
+        count(&legend, Theme::Dark.ground_truth()) > 0,
+        "ground truth"
+    );
+    assert!(
+        count(&legend, sharp_viewer::viz::OBJECT_RGB) > 0,
+        "object points"
+    );
+    assert_eq!(
+        count(&legend, sharp_viewer::viz::BAD_RGB),
+        0,
+        "no error scale"
+    );
+    let errors = render(
+        DisplayOptions {
+            color_by_error: true,
+            ..DisplayOptions::default()
+        },
+        kept,
+    );
+    let legend = below(&errors.composite, grid_bottom);
+    for color in [
+        sharp_viewer::viz::GOOD_RGB,
+        sharp_viewer::viz::FAIR_RGB,
+        sharp_viewer::viz::BAD_RGB,
+    ] {
+        assert!(count(&legend, color) > 0, "error colour {color:?}");
+    }
+    // The predicted joints are drawn in their error colours: 10 mm green, 40 mm yellow,
+    // 80 mm red.
+    let skeleton = errors.panel(Panel::Skeleton3d).expect("the 3D panel");
+    for color in [
+        sharp_viewer::viz::GOOD_RGB,
+        sharp_viewer::viz::FAIR_RGB,
+        sharp_viewer::viz::BAD_RGB,
+    ] {
+        assert!(count(skeleton, color) > 0, "3D joints in {color:?}");
+    }
+    // The colour bar dims what the mask drops: a different kept range, another legend.
+    let everything = render(DisplayOptions::default(), Some(DepthRange::new(0.0, 255.0)));
+    assert_ne!(
+        below(&everything.composite, grid_bottom),
+        below(&fingers.composite, grid_bottom)
+    );
+}
+
+#[test]
+fn the_annotation_names_take_frame_range_and_the_frames_mpjpe() {
+    let scene = Scene::new(160, 90);
+    let input = scene.input();
+    // Independent reference: each joint is displaced straight along z.
+    let mpjpe = (0..21).map(displacement_mm).sum::<f32>() / 21.0;
+    assert_eq!(
+        annotation_text(&input, input.outcome().as_ref()),
+        format!("subject1/h1/0 · frame 7 · kept pseudo-depth 120–255 · MPJPE {mpjpe:.1} mm")
+    );
+    let plain = FigureOptions {
+        scale: 1,
+        ..FigureOptions::default()
+    };
+    let annotated = FigureOptions {
+        layout: Layout {
+            annotate: true,
+            ..Layout::default()
+        },
+        ..plain.clone()
+    };
+    let without = render_figure(&input, &plain).expect("the figure renders");
+    let with = render_figure(&input, &annotated).expect("the figure renders");
+    assert!(with.composite.height() > without.composite.height());
+    let rgb = RgbImage::from_pixel(20, 10, Rgb([1, 2, 3]));
+    let intrinsics = CameraIntrinsics::H2O_CAM4_DEFAULT.scaled_to(20, 10);
+    let hands = TwoHands {
+        left: None,
+        right: Some(hand()),
+    };
+    let no_pose = input_without_pose(&rgb, &intrinsics, &hands);
+    assert_eq!(
+        annotation_text(&no_pose, no_pose.outcome().as_ref()),
+        "subject1/h1/0 · frame 3 · no mask · no pose"
+    );
 }
 
 /// The 3D panel of a 120x80 frame with `hand()` as its ground-truth right hand.
@@ -102,14 +320,7 @@ fn one_hand_skeleton(options: FigureOptions) -> RgbImage {
         left: None,
         right: Some(hand()),
     };
-    let input = FigureInput {
-        rgb: &rgb,
-        pseudo_depth: None,
-        masked: &rgb,
-        pose: None,
-        ground_truth: Some(&hands),
-        intrinsics: &intrinsics,
-    };
+    let input = input_without_pose(&rgb, &intrinsics, &hands);
     render_figure(&input, &options)
         .expect("the figure renders")
         .panel(Panel::Skeleton3d)
@@ -123,6 +334,7 @@ fn presets_differ_and_labels_draw() {
         one_hand_skeleton(FigureOptions {
             camera: FigureCamera::Preset(camera),
             labels,
+            ..FigureOptions::default()
         })
     };
     let front = skeleton(CameraPreset::Front, false);
@@ -155,10 +367,15 @@ fn presets_differ_and_labels_draw() {
 /// exactly the preset's panel, and another view draws another one.
 #[test]
 fn a_given_view_draws_like_the_preset_it_equals() {
+    // The hand alone: the recording camera's frustum stays out of the picture.
     let skeleton = |camera| {
         one_hand_skeleton(FigureOptions {
             camera,
-            labels: false,
+            display: DisplayOptions {
+                camera_frustum: false,
+                ..DisplayOptions::default()
+            },
+            ..FigureOptions::default()
         })
     };
     let joints = hand();
@@ -168,7 +385,7 @@ fn a_given_view_draws_like_the_preset_it_equals() {
         fov_y: 0.9,
     };
     let front = skeleton(FigureCamera::Preset(CameraPreset::Front));
-    let background = |image: &RgbImage| image.pixels().filter(|p| p.0 == [24; 3]).count();
+    let background = |image: &RgbImage| count(image, Theme::Dark.panel_background());
     assert!(
         background(&front) < front.pixels().len(),
         "the hand is drawn"
@@ -185,21 +402,22 @@ fn a_given_view_draws_like_the_preset_it_equals() {
 #[test]
 fn files_carry_take_and_frame_and_are_written_atomically() {
     assert_eq!(
-        figure_file_name("subject1/h1/0", 123, "composite"),
+        figure_file_name("subject1/h1/0", 123, "composite", "png"),
         "subject1_h1_0_frame000123_composite.png"
     );
     let dir = tempfile::tempdir().expect("temporary folder");
     let rgb = RgbImage::from_pixel(20, 10, Rgb([200, 10, 10]));
     let intrinsics = CameraIntrinsics::H2O_CAM4_DEFAULT.scaled_to(20, 10);
-    let input = FigureInput {
-        rgb: &rgb,
-        pseudo_depth: None,
-        masked: &rgb,
-        pose: None,
-        ground_truth: None,
-        intrinsics: &intrinsics,
+    let hands = TwoHands::default();
+    let input = input_without_pose(&rgb, &intrinsics, &hands);
+    let options = FigureOptions {
+        layout: Layout {
+            spacing: 0.0,
+            ..Layout::default()
+        },
+        ..FigureOptions::default()
     };
-    let figure = render_figure(&input, &FigureOptions::default()).expect("the figure renders");
+    let figure = render_figure(&input, &options).expect("the figure renders");
     let written =
         write_figure(dir.path(), "subject1/h1/0", 7, &figure).expect("the figure is written");
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
@@ -251,6 +469,15 @@ fn figure_command_writes_panels_and_composites_for_the_sample() {
             "cpu",
         ])
         .args(["--camera", "side", "--labels"])
+        .args(["--panels", "rgb,skeleton3d,depth", "--columns", "2"])
+        .args([
+            "--spacing",
+            "4",
+            "--theme",
+            "light",
+            "--legend",
+            "--annotate",
+        ])
         .output()
         .expect("the binary runs");
     assert!(
@@ -266,7 +493,11 @@ fn figure_command_writes_panels_and_composites_for_the_sample() {
     composites.sort();
     assert_eq!(composites.len(), 2, "{composites:?}");
     let names = std::fs::read_dir(&out).expect("list").count();
-    assert_eq!(names, 2 * (Panel::ALL.len() + 1));
+    assert_eq!(
+        names,
+        2 * (3 + 1),
+        "three panels and the composite per frame"
+    );
     for composite in &composites {
         let name = composite.file_name().expect("name").to_string_lossy();
         assert!(name.contains("_frame0"), "{name}");
@@ -274,8 +505,25 @@ fn figure_command_writes_panels_and_composites_for_the_sample() {
         let panel = image::open(composite.to_string_lossy().replace("composite", "rgb"))
             .expect("the RGB panel")
             .to_rgb8();
-        assert_eq!(image.width(), panel.width() * Panel::ALL.len() as u32);
-        assert_eq!(image.height(), panel.height());
+        // Two columns, 4 frame pixels apart, at the default scale; legend and annotation
+        // make it taller than the two rows.
+        assert_eq!(image.width(), 2 * panel.width() + 3 * 4 * DEFAULT_SCALE);
+        assert!(image.height() > 2 * panel.height() + 3 * 4 * DEFAULT_SCALE);
+        assert_eq!(image.get_pixel(0, 0).0, [255; 3], "light theme");
         assert!(variance(&image) > 10.0);
     }
+    let bad = Command::new(env!("CARGO_BIN_EXE_sharp-viewer"))
+        .args([
+            "figure",
+            &text(&dataset),
+            "--frames",
+            "0",
+            "--panels",
+            "rgb,hands",
+        ])
+        .output()
+        .expect("the binary runs");
+    assert!(!bad.status.success());
+    let message = String::from_utf8_lossy(&bad.stderr);
+    assert!(message.contains("unknown panel \"hands\""), "{message}");
 }

@@ -228,7 +228,12 @@ fn exporting_a_figure_writes_every_panel_with_the_3d_view_as_shown() {
 
     let app = harness.state();
     let result = app.current_result().expect("a result");
-    let input = FigureInput::of_frame(&result.frame, &result.processed);
+    let input = FigureInput::of_frame(
+        "subject1/h1/0",
+        &result.frame,
+        &result.processed,
+        result.settings.mask,
+    );
     let camera_3d = OrbitCamera {
         yaw: -1.1,
         pitch: 0.8,
@@ -239,7 +244,7 @@ fn exporting_a_figure_writes_every_panel_with_the_3d_view_as_shown() {
             view: camera_3d.view(),
             fov_y: OrbitCamera::FOV_Y,
         },
-        labels: false,
+        ..FigureOptions::default()
     };
     let expected = render_figure(&input, &options).expect("the figure renders");
     let expected = expected.panel(Panel::Skeleton3d).expect("a 3D panel");

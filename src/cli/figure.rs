@@ -35,7 +35,8 @@ pub fn run(
         for problem in &processed.problems {
             eprintln!("{take_name} frame {position}: {problem}");
         }
-        let figure = render_figure(&FigureInput::of_frame(&frame, &processed), &options)?;
+        let input = FigureInput::of_frame(&take_name, &frame, &processed, settings.mask);
+        let figure = render_figure(&input, &options)?;
         let written = write_figure(out, &take_name, frame.number, &figure)?;
         if let Some(composite) = written.last() {
             println!("{}", composite.display());

@@ -9,6 +9,7 @@ mod depth;
 mod eval_action;
 mod eval_pose;
 mod figure;
+mod figure_args;
 mod inspect;
 mod make_sample;
 mod mask_args;
@@ -21,6 +22,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 pub use batch_args::BatchArgs;
+pub use figure_args::FigureArgs;
 pub use mask_args::{MaskArgs, MaskMode};
 
 use crate::bench::BenchOptions;
@@ -354,9 +356,10 @@ pub enum Command {
         #[command(flatten)]
         engine: EngineArgs,
     },
-    /// Write paper figures of frames of the first take: each panel alone (RGB with the
-    /// 2D skeleton, pseudo-depth, masked frame, 2D pose, 3D skeleton) and the composite row,
-    /// at twice the frame size, rendered on the CPU.
+    /// Write paper figures of frames of the first take: each chosen panel alone (RGB with
+    /// the 2D skeleton, pseudo-depth, masked frame, 2D pose, 3D skeleton) and their
+    /// composite (a row or a grid, with optional legend and annotation), at twice the
+    /// frame size, rendered on the CPU.
     Figure {
         /// Take folder or dataset root (its first take is used).
         path: PathBuf,
@@ -366,12 +369,9 @@ pub enum Command {
         /// Folder the PNG files go to.
         #[arg(long, value_name = "DIR", default_value = "figures")]
         out: PathBuf,
-        /// View of the 3D skeleton panel: front, side or top.
-        #[arg(long, default_value = "front")]
-        camera: crate::figure::CameraPreset,
-        /// Draw each panel's name on it.
-        #[arg(long)]
-        labels: bool,
+        /// Panels, layout and what they show.
+        #[command(flatten)]
+        figure: FigureArgs,
         /// Models and execution.
         #[command(flatten)]
         engine: EngineArgs,
@@ -474,21 +474,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             path,
             frames,
             out,
-            camera,
-            labels,
+            figure: figure_args,
             engine,
             mask,
-        }) => figure::run(
-            &path,
-            &frames,
-            &out,
-            crate::figure::FigureOptions {
-                camera: crate::figure::FigureCamera::Preset(camera),
-                labels,
-            },
-            &engine,
-            &mask,
-        ),
+        }) => figure::run(&path, &frames, &out, figure_args.options(), &engine, &mask),
         Some(Command::BenchHands {
             iterations,
             image,

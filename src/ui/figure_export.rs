@@ -63,10 +63,10 @@ fn export(
 ) -> String {
     let options = FigureOptions {
         camera,
-        labels: false,
+        ..FigureOptions::default()
     };
     let written = render_figure(
-        &FigureInput::of_frame(&result.frame, &result.processed),
+        &FigureInput::of_frame(take, &result.frame, &result.processed, result.settings.mask),
         &options,
     )
     .and_then(|figure| write_figure(folder, take, result.frame.number, &figure));
