@@ -12,8 +12,8 @@ use glam::Vec3;
 use image::{Rgb, RgbImage};
 use sharp_viewer::figure::{
     CameraPreset, DEFAULT_SCALE, DisplayOptions, FigureCamera, FigureError, FigureInput,
-    FigureOptions, Layout, Panel, Theme, annotation_text, figure_file_name, render_figure,
-    write_figure,
+    FigureOptions, Layout, Panel, Shape, Theme, annotation_text, figure_file_name, render_figure,
+    to_svg, write_figure,
 };
 use sharp_viewer::geometry::{CameraIntrinsics, TwoHands};
 use sharp_viewer::mask::{DepthRange, DepthUnit};
@@ -419,7 +419,7 @@ fn files_carry_take_and_frame_and_are_written_atomically() {
     };
     let figure = render_figure(&input, &options).expect("the figure renders");
     let written =
-        write_figure(dir.path(), "subject1/h1/0", 7, &figure).expect("the figure is written");
+        write_figure(dir.path(), "subject1/h1/0", 7, &figure, false).expect("the figure is written");
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .expect("list")
         .map(|entry| {
@@ -526,4 +526,203 @@ fn figure_command_writes_panels_and_composites_for_the_sample() {
     assert!(!bad.status.success());
     let message = String::from_utf8_lossy(&bad.stderr);
     assert!(message.contains("unknown panel \"hands\""), "{message}");
+}
+
+/// Counts the shapes of `kind` in `canvas`, nested canvases included.
+fn shapes(canvas: &sharp_viewer::figure::Canvas, kind: fn(&Shape) -> bool) -> usize {
+    canvas
+        .shapes
+        .iter()
+        .map(|shape| match shape {
+            Shape::Nested { canvas, .. } => shapes(canvas, kind),
+            other => usize::from(kind(other)),
+        })
+        .sum()
+}
+
+#[test]
+fn svg_keeps_every_line_disc_and_text_as_a_vector() {
+    let scene = Scene::new(160, 90);
+    let options = FigureOptions {
+        labels: true,
+        layout: Layout {
+            legend: true,
+            annotate: true,
+            ..Layout::default()
+        },
+        ..FigureOptions::default()
+    };
+    let figure = render_figure(&scene.input(), &options).expect("the figure renders");
+    let canvas = &figure.composite_canvas;
+    let svg = to_svg(canvas, figure.scale).expect("the SVG is written");
+    let tags = |tag: &str| svg.matches(&format!("<{tag} ")).count();
+    assert_eq!(
+        tags("line"),
+        shapes(canvas, |s| matches!(s, Shape::Line { .. }))
+    );
+    assert_eq!(
+        tags("circle"),
+        shapes(canvas, |s| matches!(s, Shape::Disc { .. }))
+    );
+    assert_eq!(
+        tags("text"),
+        shapes(canvas, |s| matches!(s, Shape::Text { .. }))
+    );
+    assert_eq!(
+        tags("image"),
+        shapes(canvas, |s| matches!(s, Shape::Image { .. }))
+    );
+    assert!(
+        tags("line") > 40 && tags("circle") > 40,
+        "skeletons as vectors"
+    );
+    assert!(svg.contains("MPJPE 48.1 mm"), "the annotation as text");
+    assert!(svg.contains("data:image/png;base64,"), "the frame embedded");
+    // One nested <svg> per panel and legend entry clips it; the document is as large as
+    // the PNG.
+    assert_eq!(svg.matches("<svg").count(), 1 + count_nested(canvas));
+    let width = figure.composite.width();
+    assert!(
+        svg.contains(&format!("width=\"{width}\"")),
+        "{}",
+        &svg[..200]
+    );
+}
+
+fn count_nested(canvas: &sharp_viewer::figure::Canvas) -> usize {
+    canvas
+        .shapes
+        .iter()
+        .map(|shape| match shape {
+            Shape::Nested { canvas, .. } => 1 + count_nested(canvas),
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Runs the binary in `dir`; returns its status, standard output and error.
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_sharp-viewer"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn figure_takes_any_take_writes_svg_and_larger_pngs_and_reports_absolute_paths() {
+    let root = tempfile::tempdir().expect("temporary folder");
+    let (dataset, _) = common::small_sample(root.path(), 12, 2);
+    let models = common::fixture_models(root.path());
+    let takes = sharp_viewer::dataset::discover_takes(&dataset).expect("the takes");
+    assert_eq!(takes.len(), 2);
+    let second = takes[1]
+        .strip_prefix(&dataset)
+        .expect("below the root")
+        .to_string_lossy()
+        .replace('\\', "/");
+    let dataset = dataset.to_str().expect("UTF-8 path");
+    let models = models.to_str().expect("UTF-8 path");
+    let engine = [
+        "--models",
+        models,
+        "--provider",
+        "cpu",
+        "--mask-backend",
+        "cpu",
+    ];
+    let figure = |out: &str, extra: &[&str]| {
+        let mut args = vec!["figure", dataset, "--take", &second, "--frames", "1"];
+        args.extend(["--out", out, "--panels", "pose2d,rgb"]);
+        args.extend(engine);
+        args.extend(extra);
+        run_in(root.path(), &args)
+    };
+    let (ok, stdout, stderr) = figure("relative", &["--svg", "--scale", "4"]);
+    assert!(ok, "{stderr}");
+    let written: Vec<&str> = stdout.lines().collect();
+    let take_part = second.replace('/', "_");
+    let mut names: Vec<String> = Vec::new();
+    for line in &written {
+        let path = std::path::Path::new(line);
+        assert!(path.is_absolute(), "{line}");
+        assert!(path.is_file(), "{line}");
+        assert!(path.starts_with(root.path().join("relative")), "{line}");
+        let name = path
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .into_owned();
+        assert!(name.starts_with(&format!("{take_part}_frame")), "{name}");
+        let (_, frame_and_part) = name.split_once("_frame").expect("a frame number");
+        // Six digits of frame number, then the part.
+        names.push(frame_and_part[7..].to_owned());
+    }
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "composite.png",
+            "composite.svg",
+            "pose2d.png",
+            "pose2d.svg",
+            "rgb.png"
+        ]
+    );
+    let svg = written
+        .iter()
+        .find(|line| line.ends_with("_pose2d.svg"))
+        .expect("the pose SVG");
+    let text = std::fs::read_to_string(svg).expect("the SVG reads");
+    assert!(
+        text.starts_with("<svg") && text.contains("<circle"),
+        "{}",
+        &text[..80]
+    );
+    let rgb = |lines: &[&str]| {
+        let path = lines
+            .iter()
+            .find(|line| line.ends_with("_rgb.png"))
+            .expect("the RGB panel");
+        image::open(path).expect("a PNG").to_rgb8()
+    };
+    let large = rgb(&written);
+    let (ok, stdout, stderr) = figure("default-scale", &[]);
+    assert!(ok, "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "no SVG without --svg: {lines:?}");
+    let normal = rgb(&lines);
+    assert_eq!(large.width(), 2 * normal.width(), "--scale 4 against 2");
+    assert_eq!(large.height(), 2 * normal.height());
+
+    let (ok, _, stderr) = run_in(
+        root.path(),
+        &[
+            &[
+                "figure",
+                dataset,
+                "--take",
+                "subject9/h9/9",
+                "--frames",
+                "0",
+            ][..],
+            &engine,
+        ]
+        .concat(),
+    );
+    assert!(!ok);
+    assert!(
+        stderr.contains("no take \"subject9/h9/9\"") && stderr.contains(&second),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = run_in(
+        root.path(),
+        &["figure", dataset, "--frames", "0", "--scale", "3"],
+    );
+    assert!(!ok && stderr.contains("expected 1, 2 or 4"), "{stderr}");
 }

@@ -1,5 +1,5 @@
-//! `sharp-viewer figure ROOT --frames 0,10,20`: paper figures (every panel and the
-//! composite row) of frames of the first take, rendered on the CPU.
+//! `sharp-viewer figure ROOT --frames 0,10,20`: paper figures (the chosen panels alone
+//! and their composite) of frames of a take, rendered on the CPU.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -10,19 +10,24 @@ use super::{EngineArgs, MaskArgs};
 use crate::figure::{FigureInput, FigureOptions, render_figure, write_figure};
 use crate::source::FrameSource;
 
-/// Processes `frames` (timeline positions) of the first take under `path` and writes
-/// their figures into `out`.
+/// Processes `frames` (timeline positions) of the take `take` under `path` (the first
+/// take when `None`) and writes their figures into `out` (PNG, and SVG with `svg`);
+/// prints the absolute path of every file written.
 pub fn run(
     path: &Path,
+    take: Option<&str>,
     frames: &[usize],
     out: &Path,
+    svg: bool,
     options: FigureOptions,
     engine: &EngineArgs,
     mask: &MaskArgs,
 ) -> anyhow::Result<ExitCode> {
-    let (mut source, mut processor, settings) = super::first_take_processor(path, engine, mask)?;
+    let (mut source, mut processor, settings) = super::take_processor(path, take, engine, mask)?;
     let take_name = source.take().name.clone();
     let length = source.info().frame_count;
+    let out = std::path::absolute(out)
+        .with_context(|| format!("{}: cannot make the path absolute", out.display()))?;
     for &position in frames {
         anyhow::ensure!(
             position < length,
@@ -37,9 +42,9 @@ pub fn run(
         }
         let input = FigureInput::of_frame(&take_name, &frame, &processed, settings.mask);
         let figure = render_figure(&input, &options)?;
-        let written = write_figure(out, &take_name, frame.number, &figure)?;
-        if let Some(composite) = written.last() {
-            println!("{}", composite.display());
+        let written = write_figure(&out, &take_name, frame.number, &figure, svg)?;
+        for path in &written {
+            println!("{}", path.display());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -47,6 +47,9 @@ pub struct FigureArgs {
     /// Draw the 2D skeletons over the masked panel too.
     #[arg(long)]
     pub skeleton_on_masked: bool,
+    /// PNG pixels per frame pixel: 1, 2 or 4 (print).
+    #[arg(long, default_value_t = crate::figure::DEFAULT_SCALE, value_parser = scale)]
+    pub scale: u32,
 }
 
 impl FigureArgs {
@@ -68,6 +71,7 @@ impl FigureArgs {
                 legend: self.legend,
                 annotate: self.annotate,
             },
+            scale: self.scale,
             ..FigureOptions::default()
         }
     }
@@ -79,5 +83,13 @@ fn non_negative(text: &str) -> Result<f32, String> {
         Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
         Ok(value) => Err(format!("{value} is not a gap (expected 0 or more)")),
         Err(error) => Err(error.to_string()),
+    }
+}
+
+/// 1, 2 or 4.
+fn scale(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(value @ (1 | 2 | 4)) => Ok(value),
+        _ => Err(format!("{text:?} is not a scale (expected 1, 2 or 4)")),
     }
 }

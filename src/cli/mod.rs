@@ -356,19 +356,26 @@ pub enum Command {
         #[command(flatten)]
         engine: EngineArgs,
     },
-    /// Write paper figures of frames of the first take: each chosen panel alone (RGB with
+    /// Write paper figures of frames of a take: each chosen panel alone (RGB with
     /// the 2D skeleton, pseudo-depth, masked frame, 2D pose, 3D skeleton) and their
     /// composite (a row or a grid, with optional legend and annotation), at twice the
     /// frame size, rendered on the CPU.
     Figure {
-        /// Take folder or dataset root (its first take is used).
+        /// Take folder or dataset root.
         path: PathBuf,
+        /// The take, by its path below the root (`subject1/h1/0`); default: the first.
+        #[arg(long)]
+        take: Option<String>,
         /// Frames to draw: timeline positions (0-based), comma-separated.
         #[arg(long, value_delimiter = ',', required = true, num_args = 1..)]
         frames: Vec<usize>,
         /// Folder the PNG files go to.
         #[arg(long, value_name = "DIR", default_value = "figures")]
         out: PathBuf,
+        /// Also write SVG (vectors) of the 2D pose and 3D skeleton panels and of the
+        /// composite, beside the PNG files.
+        #[arg(long)]
+        svg: bool,
         /// Panels, layout and what they show.
         #[command(flatten)]
         figure: FigureArgs,
@@ -472,12 +479,23 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Figure {
             path,
+            take,
             frames,
             out,
+            svg,
             figure: figure_args,
             engine,
             mask,
-        }) => figure::run(&path, &frames, &out, figure_args.options(), &engine, &mask),
+        }) => figure::run(
+            &path,
+            take.as_deref(),
+            &frames,
+            &out,
+            svg,
+            figure_args.options(),
+            &engine,
+            &mask,
+        ),
         Some(Command::BenchHands {
             iterations,
             image,
@@ -503,11 +521,12 @@ fn median_p90_cell(times: &[std::time::Duration], missing: &str) -> String {
     )
 }
 
-/// The first take under `path`, opened, with a frame processor for the engine options and
-/// the processing settings of the mask options (depth network on, predicted poses into
-/// the action classifier): what the commands that run the chain on one take share.
-fn first_take_processor(
+/// The take `take` (its `subjectN/scene/take` name, or its path below `path`) of the
+/// dataset or take folder `path`, or its first take when `None`; with a processor for
+/// it and the settings the masking arguments ask for.
+fn take_processor(
     path: &std::path::Path,
+    take: Option<&str>,
     engine: &EngineArgs,
     mask: &MaskArgs,
 ) -> anyhow::Result<(
@@ -516,10 +535,14 @@ fn first_take_processor(
     crate::pipeline::ProcessSettings,
 )> {
     use anyhow::Context;
-    let take = crate::dataset::discover_takes(path)?
-        .into_iter()
-        .next()
-        .with_context(|| format!("{}: no take", path.display()))?;
+    let takes = crate::dataset::discover_takes(path)?;
+    let take = match take {
+        None => takes
+            .into_iter()
+            .next()
+            .with_context(|| format!("{}: no take", path.display()))?,
+        Some(wanted) => find_take(path, takes, wanted)?,
+    };
     let source = crate::source::TakeSource::open(&take)
         .with_context(|| format!("{}: cannot open the take", take.display()))?;
     let worker = engine.worker_options();
@@ -534,6 +557,42 @@ fn first_take_processor(
             .unwrap_or(crate::pipeline::PoseBackend::Sharp),
     );
     Ok((source, processor, settings))
+}
+
+/// The take among `takes` (found under `root`) whose path below `root` is `wanted`
+/// (`subject1/h1/0`; `/` or the system's separator, a trailing `/` allowed).
+fn find_take(root: &std::path::Path, takes: Vec<PathBuf>, wanted: &str) -> anyhow::Result<PathBuf> {
+    let name_below_root = |take: &std::path::Path| {
+        take.strip_prefix(root).ok().map(|relative| {
+            relative
+                .components()
+                .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+    };
+    let wanted_name = wanted
+        .replace(std::path::MAIN_SEPARATOR, "/")
+        .trim_matches('/')
+        .to_owned();
+    let names: Vec<String> = takes
+        .iter()
+        .map(|take| name_below_root(take).unwrap_or_default())
+        .collect();
+    if let Some(index) = names.iter().position(|name| *name == wanted_name) {
+        return Ok(takes[index].clone());
+    }
+    let listed: Vec<&str> = names.iter().take(10).map(String::as_str).collect();
+    anyhow::bail!(
+        "{}: no take {wanted:?}; the {} takes there include {}",
+        root.display(),
+        names.len(),
+        if listed.is_empty() {
+            "none".to_owned()
+        } else {
+            listed.join(", ")
+        }
+    )
 }
 
 /// A progress bar on standard error in the project's style.

@@ -39,6 +39,11 @@ pub fn text_size(text: &str, size: f32) -> Result<(f32, f32), FontError> {
     Ok((width, scaled.ascent() - scaled.descent()))
 }
 
+/// The distance from the top of a line of text at `size` pixels per em to its baseline.
+pub fn ascent(size: f32) -> Result<f32, FontError> {
+    Ok(font()?.as_scaled(size).ascent())
+}
+
 /// Draws `text` with its top-left corner at (`x`, `y`), `size` pixels per em, blended
 /// over the image by the glyphs' coverage.
 pub fn draw_text(

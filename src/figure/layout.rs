@@ -329,16 +329,17 @@ fn legend(
             ] {
                 flow.add(entry(background, text, size, Swatch::Bone(color), &words)?);
             }
+        } else {
+            let fingers = ["Wrist", "Thumb", "Index", "Middle", "Ring", "Little"];
+            flow.add(label(background, text, size, "Prediction:")?);
+            for (finger, name) in fingers.into_iter().enumerate() {
+                // The finger's tip (the wrist is joint 0).
+                let joint = finger * 4;
+                let color = crate::viz::joint_rgb(Hand::Right, joint);
+                flow.add(entry(background, text, size, Swatch::Bone(color), name)?);
+            }
+            flow.add(label(background, text, size, "(left hand lighter)")?);
         }
-        let fingers = ["Wrist", "Thumb", "Index", "Middle", "Ring", "Little"];
-        flow.add(label(background, text, size, "Prediction:")?);
-        for (finger, name) in fingers.into_iter().enumerate() {
-            // The finger's tip (the wrist is joint 0).
-            let joint = finger * 4;
-            let color = crate::viz::joint_rgb(Hand::Right, joint);
-            flow.add(entry(background, text, size, Swatch::Bone(color), name)?);
-        }
-        flow.add(label(background, text, size, "(left hand lighter)")?);
         flow.add(entry(
             background,
             text,

@@ -2,7 +2,8 @@
 //! alone (RGB with the 2D skeleton, pseudo-depth, masked frame, 2D pose, 3D scene seen
 //! from a fixed camera preset or a given view) and their composite in a row or grid
 //! ([`Layout`]: spacing, theme, legend, annotation), text in the viewer's own font,
-//! written as PNG files named after the take and the frame.
+//! written as PNG files (1, 2 or 4 pixels per frame pixel) and SVG for the vector panels
+//! and the composite, named after the take and the frame.
 
 mod camera;
 mod canvas;
@@ -11,6 +12,7 @@ mod layout;
 mod outcome;
 mod panels;
 mod raster;
+mod svg;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -22,6 +24,7 @@ pub use canvas::{Canvas, Shape};
 pub use font::FontError;
 pub use layout::{Layout, Theme, UnknownTheme, annotation_text};
 pub use outcome::pose_outcome;
+pub use svg::{SvgError, to_svg};
 
 use crate::dataset::annotations::ObjectPose;
 use crate::geometry::{CameraIntrinsics, TwoHands};
@@ -95,6 +98,12 @@ impl Panel {
             Self::Pose2d => "2D pose",
             Self::Skeleton3d => "3D skeleton",
         }
+    }
+
+    /// Whether the panel is drawn from shapes alone (no picture), so that SVG keeps it
+    /// sharp at any size.
+    pub fn is_vector(self) -> bool {
+        matches!(self, Self::Pose2d | Self::Skeleton3d)
     }
 
     /// "rgb, depth, masked, pose2d or skeleton3d".
@@ -250,7 +259,8 @@ pub struct Figure {
     pub panel_canvases: Vec<(Panel, Canvas)>,
     /// The composite as shapes.
     pub composite_canvas: Canvas,
-    /// PNG pixels per figure unit.
+    /// PNG pixels per figure unit (SVG files are this many times the frame size on the
+    /// page).
     pub scale: f32,
 }
 
@@ -289,14 +299,6 @@ fn canvases(
     Ok((panel_canvases, composite))
 }
 
-/// Renders the composite of one frame alone (a clip's frame).
-pub fn render_composite(
-    input: &FigureInput<'_>,
-    options: &FigureOptions,
-) -> Result<RgbImage, FigureError> {
-    let (_, composite) = canvases(input, options)?;
-    Ok(composite.rasterize(options.scale.max(1) as f32)?)
-}
 
 /// Renders the figure of one frame.
 pub fn render_figure(
@@ -336,20 +338,35 @@ pub fn figure_file_name(take: &str, frame: u32, part: &str, extension: &str) -> 
     format!("{take}_frame{frame:06}_{part}.{extension}")
 }
 
-/// Writes every panel and the composite into `dir` as PNG, each file atomically; returns
-/// the paths written, the composite last.
+/// Writes every panel and the composite into `dir` as PNG, and with `svg` the vector
+/// panels ([`Panel::is_vector`]) and the composite as SVG too, each file atomically;
+/// returns the paths written, the composite PNG last.
 pub fn write_figure(
     dir: &Path,
     take: &str,
     frame: u32,
     figure: &Figure,
+    svg: bool,
 ) -> Result<Vec<PathBuf>, FigureError> {
+    let mut written = Vec::new();
+    if svg {
+        let parts = figure
+            .panel_canvases
+            .iter()
+            .filter(|(panel, _)| panel.is_vector())
+            .map(|(panel, canvas)| (panel.file_part(), canvas))
+            .chain(std::iter::once(("composite", &figure.composite_canvas)));
+        for (part, canvas) in parts {
+            let path = dir.join(figure_file_name(take, frame, part, "svg"));
+            svg::write_svg(&path, canvas, figure.scale)?;
+            written.push(path);
+        }
+    }
     let parts = figure
         .panels
         .iter()
         .map(|(panel, image)| (panel.file_part(), image))
         .chain(std::iter::once(("composite", &figure.composite)));
-    let mut written = Vec::new();
     for (part, image) in parts {
         let path = dir.join(figure_file_name(take, frame, part, "png"));
         write_png(&path, image)?;

@@ -69,7 +69,7 @@ fn export(
         &FigureInput::of_frame(take, &result.frame, &result.processed, result.settings.mask),
         &options,
     )
-    .and_then(|figure| write_figure(folder, take, result.frame.number, &figure));
+    .and_then(|figure| write_figure(folder, take, result.frame.number, &figure, false));
     match written {
         Ok(paths) => format!(
             "figure written: {}",
