@@ -5,6 +5,7 @@ mod bench;
 mod bench_hands;
 mod bench_mask;
 mod bench_scrub;
+mod clip;
 mod depth;
 mod eval_action;
 mod eval_pose;
@@ -386,6 +387,36 @@ pub enum Command {
         #[command(flatten)]
         mask: MaskArgs,
     },
+    /// Write a clip of a range of frames of a take: the composite of the chosen panels of
+    /// every frame, analysed in order as playback does, as an animated GIF or an mp4.
+    Clip {
+        /// Take folder or dataset root.
+        path: PathBuf,
+        /// The take, by its path below the root (`subject1/h1/0`); default: the first.
+        #[arg(long)]
+        take: Option<String>,
+        /// First frame (timeline position, 0-based).
+        #[arg(long, default_value_t = 0)]
+        from: usize,
+        /// Last frame, included.
+        #[arg(long)]
+        to: usize,
+        /// The clip's file; its extension (.gif or .mp4) picks the format.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Frames per second (default: the take's own rate).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=120))]
+        fps: Option<u32>,
+        /// Panels, layout and what they show.
+        #[command(flatten)]
+        figure: FigureArgs,
+        /// Models and execution.
+        #[command(flatten)]
+        engine: EngineArgs,
+        /// Range masking.
+        #[command(flatten)]
+        mask: MaskArgs,
+    },
     /// Time MediaPipe Hands: palm detection and the landmark model per hand, both model
     /// pairs, on a frame with two hands.
     BenchHands {
@@ -493,6 +524,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &out,
             svg,
             figure_args.options(),
+            &engine,
+            &mask,
+        ),
+        Some(Command::Clip {
+            path,
+            take,
+            from,
+            to,
+            out,
+            fps,
+            figure: figure_args,
+            engine,
+            mask,
+        }) => clip::run(
+            &path,
+            &clip::ClipRequest {
+                take: take.as_deref(),
+                from,
+                to,
+                out: &out,
+                fps,
+            },
+            &figure_args.options(),
             &engine,
             &mask,
         ),

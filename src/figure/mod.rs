@@ -3,10 +3,12 @@
 //! from a fixed camera preset or a given view) and their composite in a row or grid
 //! ([`Layout`]: spacing, theme, legend, annotation), text in the viewer's own font,
 //! written as PNG files (1, 2 or 4 pixels per frame pixel) and SVG for the vector panels
-//! and the composite, named after the take and the frame.
+//! and the composite, named after the take and the frame; and clips of consecutive
+//! composites as GIF or mp4 ([`ClipWriter`]).
 
 mod camera;
 mod canvas;
+mod clip;
 mod font;
 mod layout;
 mod outcome;
@@ -21,6 +23,7 @@ use image::{GrayImage, ImageEncoder, RgbImage};
 
 pub use camera::{CameraPreset, FigureCamera, UnknownPreset};
 pub use canvas::{Canvas, Shape};
+pub use clip::{ClipError, ClipFormat, ClipWriter, UnknownClipFormat};
 pub use font::FontError;
 pub use layout::{Layout, Theme, UnknownTheme, annotation_text};
 pub use outcome::pose_outcome;
@@ -299,6 +302,14 @@ fn canvases(
     Ok((panel_canvases, composite))
 }
 
+/// Renders the composite of one frame alone (a clip's frame).
+pub fn render_composite(
+    input: &FigureInput<'_>,
+    options: &FigureOptions,
+) -> Result<RgbImage, FigureError> {
+    let (_, composite) = canvases(input, options)?;
+    Ok(composite.rasterize(options.scale.max(1) as f32)?)
+}
 
 /// Renders the figure of one frame.
 pub fn render_figure(
