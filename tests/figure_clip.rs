@@ -12,7 +12,14 @@ use sharp_viewer::source::{FrameSource, IntrinsicsChoice, VideoSource};
 fn clip(dataset: &str, models: &str, out: &str, extra: &[&str]) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_sharp-viewer"))
         .args(["clip", dataset, "--out", out])
-        .args(["--models", models, "--provider", "cpu", "--mask-backend", "cpu"])
+        .args([
+            "--models",
+            models,
+            "--provider",
+            "cpu",
+            "--mask-backend",
+            "cpu",
+        ])
         .args(extra)
         .output()
         .expect("the binary runs");
@@ -30,7 +37,14 @@ fn clips_hold_every_frame_of_the_range_as_gif_and_mp4() {
     let models = common::fixture_models(root.path());
     let dataset = dataset.to_str().expect("UTF-8 path");
     let models = models.to_str().expect("UTF-8 path");
-    let panels = ["--panels", "rgb,skeleton3d", "--scale", "1", "--spacing", "4"];
+    let panels = [
+        "--panels",
+        "rgb,skeleton3d",
+        "--scale",
+        "1",
+        "--spacing",
+        "4",
+    ];
 
     let gif_path = root.path().join("clips/a.gif");
     let gif_text = gif_path.to_str().expect("UTF-8 path");

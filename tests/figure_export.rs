@@ -418,8 +418,8 @@ fn files_carry_take_and_frame_and_are_written_atomically() {
         ..FigureOptions::default()
     };
     let figure = render_figure(&input, &options).expect("the figure renders");
-    let written =
-        write_figure(dir.path(), "subject1/h1/0", 7, &figure, false).expect("the figure is written");
+    let written = write_figure(dir.path(), "subject1/h1/0", 7, &figure, false)
+        .expect("the figure is written");
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .expect("list")
         .map(|entry| {

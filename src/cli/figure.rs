@@ -10,19 +10,34 @@ use super::{EngineArgs, MaskArgs};
 use crate::figure::{FigureInput, FigureOptions, render_figure, write_figure};
 use crate::source::FrameSource;
 
-/// Processes `frames` (timeline positions) of the take `take` under `path` (the first
-/// take when `None`) and writes their figures into `out` (PNG, and SVG with `svg`);
-/// prints the absolute path of every file written.
+/// Which frames of which take, and where their files go.
+#[derive(Clone, Debug)]
+pub struct FigureRequest<'a> {
+    /// The take's name below the root (`None`: the first take).
+    pub take: Option<&'a str>,
+    /// Timeline positions (0-based).
+    pub frames: &'a [usize],
+    /// The folder the files go to.
+    pub out: &'a Path,
+    /// SVG files beside the PNG files.
+    pub svg: bool,
+}
+
+/// Processes the frames `request` names of a take under `path` and writes their figures
+/// (PNG, and SVG when asked); prints the absolute path of every file written.
 pub fn run(
     path: &Path,
-    take: Option<&str>,
-    frames: &[usize],
-    out: &Path,
-    svg: bool,
+    request: &FigureRequest<'_>,
     options: FigureOptions,
     engine: &EngineArgs,
     mask: &MaskArgs,
 ) -> anyhow::Result<ExitCode> {
+    let FigureRequest {
+        take,
+        frames,
+        out,
+        svg,
+    } = *request;
     let (mut source, mut processor, settings) = super::take_processor(path, take, engine, mask)?;
     let take_name = source.take().name.clone();
     let length = source.info().frame_count;

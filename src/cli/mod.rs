@@ -519,10 +519,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             mask,
         }) => figure::run(
             &path,
-            take.as_deref(),
-            &frames,
-            &out,
-            svg,
+            &figure::FigureRequest {
+                take: take.as_deref(),
+                frames: &frames,
+                out: &out,
+                svg,
+            },
             figure_args.options(),
             &engine,
             &mask,

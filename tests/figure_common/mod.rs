@@ -58,11 +58,12 @@ impl Scene {
         });
         let mut keypoints = [Vec2::ZERO; HEATMAP_COUNT];
         let mut joints_mm = [Vec3::ZERO; HEATMAP_COUNT];
-        for joint in 0..21 {
+        // The right hand is the second half of both arrays.
+        for (joint, predicted) in predicted_mm.iter().enumerate() {
             keypoints[21 + joint] = intrinsics
-                .project(predicted_mm[joint] / 1000.0)
+                .project(*predicted / 1000.0)
                 .expect("in front of the camera");
-            joints_mm[21 + joint] = predicted_mm[joint];
+            joints_mm[21 + joint] = *predicted;
         }
         let pose = PoseOutcome {
             prediction: PosePrediction {
