@@ -34,6 +34,8 @@ impl Mp4Clip {
     pub fn create(path: &Path, size: (u32, u32), fps: u32) -> Result<Self, ClipError> {
         let error = |message: ffmpeg::Error| write_error(path, message);
         ffmpeg::init().map_err(error)?;
+        // The encoder's own statistics would flood the terminal; errors still show.
+        ffmpeg::util::log::set_level(ffmpeg::util::log::Level::Error);
         let (width, height) = (size.0 & !1, size.1 & !1);
         if width == 0 || height == 0 {
             return Err(write_error(path, "a video frame needs at least 2x2 pixels"));
