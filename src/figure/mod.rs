@@ -318,11 +318,29 @@ pub fn render_figure(
 ) -> Result<Figure, FigureError> {
     let (panel_canvases, composite_canvas) = canvases(input, options)?;
     let scale = options.scale.max(1) as f32;
-    let panels = panel_canvases
+    let panels: Vec<(Panel, RgbImage)> = panel_canvases
         .iter()
         .map(|(panel, canvas)| Ok((*panel, canvas.rasterize(scale)?)))
         .collect::<Result<_, FigureError>>()?;
-    let composite = composite_canvas.rasterize(scale)?;
+    // The composite's first nested canvases are the panels: it takes their rasters instead
+    // of drawing them again (the same pixels, as a nested canvas is drawn as its own
+    // raster placed at its rounded corner).
+    let mut from_rasters = composite_canvas.clone();
+    let mut rasters = panels.iter().map(|(_, image)| image);
+    for shape in &mut from_rasters.shapes {
+        if let Shape::Nested { origin, canvas } = shape {
+            let (origin, size) = (*origin, canvas.size);
+            let Some(raster) = rasters.next() else {
+                break;
+            };
+            *shape = Shape::Image {
+                origin,
+                size,
+                image: std::sync::Arc::new(raster.clone()),
+            };
+        }
+    }
+    let composite = from_rasters.rasterize(scale)?;
     Ok(Figure {
         panels,
         composite,
