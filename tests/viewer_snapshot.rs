@@ -186,11 +186,14 @@ fn arrow_keys_step_and_presets_re_mask_the_frame() {
     assert_eq!(*result.processed.masked, *result.frame.rgb);
 }
 
-/// F12 writes the shown frame's figure off the UI thread, its 3D panel seen exactly as the
-/// (turned) 3D view shows it.
+/// F12 writes the shown frame's figure off the UI thread, as the window shows it: its four
+/// panels, the 3D panel seen exactly as the (turned) 3D view shows it with the recording
+/// camera and the object points, joints in their error colours when those are on.
 #[test]
 fn exporting_a_figure_writes_every_panel_with_the_3d_view_as_shown() {
-    use sharp_viewer::figure::{FigureCamera, FigureInput, FigureOptions, Panel, render_figure};
+    use sharp_viewer::figure::{
+        DisplayOptions, FigureCamera, FigureInput, FigureOptions, Panel, render_figure,
+    };
     use sharp_viewer::ui::OrbitCamera;
 
     let dir = tempfile::tempdir().expect("temp dir");
@@ -201,6 +204,7 @@ fn exporting_a_figure_writes_every_panel_with_the_3d_view_as_shown() {
     });
     harness.state_mut().settings_mut().camera_3d.yaw = -1.1;
     harness.state_mut().settings_mut().camera_3d.pitch = 0.8;
+    harness.state_mut().settings_mut().color_by_error = true;
     harness.key_press(egui::Key::F12);
     step_until(&mut harness, "the figure", |app| {
         app.figure_notice()
@@ -225,7 +229,6 @@ fn exporting_a_figure_writes_every_panel_with_the_3d_view_as_shown() {
             "subject1_h1_0_frame000002_composite.png",
             "subject1_h1_0_frame000002_depth.png",
             "subject1_h1_0_frame000002_masked.png",
-            "subject1_h1_0_frame000002_pose2d.png",
             "subject1_h1_0_frame000002_rgb.png",
             "subject1_h1_0_frame000002_skeleton3d.png",
         ]
@@ -233,7 +236,12 @@ fn exporting_a_figure_writes_every_panel_with_the_3d_view_as_shown() {
 
     let app = harness.state();
     let result = app.current_result().expect("a result");
-    let input = FigureInput::of_frame(&result.frame, &result.processed);
+    let input = FigureInput::of_frame(
+        "subject1/h1/0",
+        &result.frame,
+        &result.processed,
+        result.settings.mask,
+    );
     let camera_3d = OrbitCamera {
         yaw: -1.1,
         pitch: 0.8,
@@ -244,15 +252,55 @@ fn exporting_a_figure_writes_every_panel_with_the_3d_view_as_shown() {
             view: camera_3d.view(),
             fov_y: OrbitCamera::FOV_Y,
         },
-        labels: false,
+        labels: true,
+        display: DisplayOptions {
+            color_by_error: true,
+            ..DisplayOptions::default()
+        },
+        ..FigureOptions::default()
     };
-    let expected = render_figure(&input, &options);
-    let expected = expected.panel(Panel::Skeleton3d).expect("a 3D panel");
+    let skeleton = |options: &FigureOptions| {
+        render_figure(&input, options)
+            .expect("the figure renders")
+            .panel(Panel::Skeleton3d)
+            .expect("a 3D panel")
+            .clone()
+    };
     let written = image::open(folder.join("subject1_h1_0_frame000002_skeleton3d.png"))
         .expect("the 3D panel decodes")
         .into_rgb8();
-    assert_eq!(&written, expected);
-    let front = render_figure(&input, &FigureOptions::default());
+    assert_eq!(written, skeleton(&options));
+    assert!(
+        result.frame.annotations.object.is_some(),
+        "the sample has objects"
+    );
+    let bare = FigureOptions {
+        display: DisplayOptions {
+            object: false,
+            camera_frustum: false,
+            ..options.display
+        },
+        ..options.clone()
+    };
+    assert_ne!(
+        written,
+        skeleton(&bare),
+        "object points and frustum are drawn"
+    );
+    let evaluated = input
+        .outcome()
+        .is_some_and(|outcome| outcome.hands.iter().any(|hand| hand.error.is_some()));
+    if evaluated {
+        let fingers = FigureOptions {
+            display: DisplayOptions {
+                color_by_error: false,
+                ..options.display
+            },
+            ..options.clone()
+        };
+        assert_ne!(written, skeleton(&fingers), "joints in their error colours");
+    }
+    let front = render_figure(&input, &FigureOptions::default()).expect("the figure renders");
     let front = front.panel(Panel::Skeleton3d).expect("a 3D panel");
     assert_ne!(&written, front, "the turned view, not the front preset");
 }

@@ -107,6 +107,15 @@ impl FrameReport {
     }
 }
 
+impl<'a> IntoIterator for &'a FrameReport {
+    type Item = &'a Problem;
+    type IntoIter = std::slice::Iter<'a, Problem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.problems.iter()
+    }
+}
+
 /// The notices of a run over many frames, counted by message.
 #[derive(Clone, Debug, Default)]
 pub struct NoticeTally {

@@ -35,7 +35,7 @@ pub fn run(
         .as_deref()
         .map(read_joints)
         .transpose()?;
-    let (mut source, mut processor, settings) = super::first_take_processor(path, engine, mask)?;
+    let (mut source, mut processor, settings) = super::take_processor(path, None, engine, mask)?;
     let take = source.take().dir.clone();
     let bar = super::progress_bar((options.warmup + options.frames) as u64, "benchmarking");
     let report = run_bench(&mut source, &mut processor, &settings, options, |index| {

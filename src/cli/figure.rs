@@ -1,5 +1,5 @@
-//! `sharp-viewer figure ROOT --frames 0,10,20`: paper figures (every panel and the
-//! composite row) of frames of the first take, rendered on the CPU.
+//! `sharp-viewer figure ROOT --frames 0,10,20`: paper figures (the chosen panels alone
+//! and their composite) of frames of a take, rendered on the CPU.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -10,19 +10,39 @@ use super::{EngineArgs, MaskArgs};
 use crate::figure::{FigureInput, FigureOptions, render_figure, write_figure};
 use crate::source::FrameSource;
 
-/// Processes `frames` (timeline positions) of the first take under `path` and writes
-/// their figures into `out`.
+/// Which frames of which take, and where their files go.
+#[derive(Clone, Debug)]
+pub struct FigureRequest<'a> {
+    /// The take's name below the root (`None`: the first take).
+    pub take: Option<&'a str>,
+    /// Timeline positions (0-based).
+    pub frames: &'a [usize],
+    /// The folder the files go to.
+    pub out: &'a Path,
+    /// SVG files beside the PNG files.
+    pub svg: bool,
+}
+
+/// Processes the frames `request` names of a take under `path` and writes their figures
+/// (PNG, and SVG when asked); prints the absolute path of every file written.
 pub fn run(
     path: &Path,
-    frames: &[usize],
-    out: &Path,
+    request: &FigureRequest<'_>,
     options: FigureOptions,
     engine: &EngineArgs,
     mask: &MaskArgs,
 ) -> anyhow::Result<ExitCode> {
-    let (mut source, mut processor, settings) = super::first_take_processor(path, engine, mask)?;
+    let FigureRequest {
+        take,
+        frames,
+        out,
+        svg,
+    } = *request;
+    let (mut source, mut processor, settings) = super::take_processor(path, take, engine, mask)?;
     let take_name = source.take().name.clone();
     let length = source.info().frame_count;
+    let out = std::path::absolute(out)
+        .with_context(|| format!("{}: cannot make the path absolute", out.display()))?;
     for &position in frames {
         anyhow::ensure!(
             position < length,
@@ -38,10 +58,11 @@ pub fn run(
                 problem.severity.name()
             );
         }
-        let figure = render_figure(&FigureInput::of_frame(&frame, &processed), &options);
-        let written = write_figure(out, &take_name, frame.number, &figure)?;
-        if let Some(composite) = written.last() {
-            println!("{}", composite.display());
+        let input = FigureInput::of_frame(&take_name, &frame, &processed, settings.mask);
+        let figure = render_figure(&input, &options)?;
+        let written = write_figure(&out, &take_name, frame.number, &figure, svg)?;
+        for path in &written {
+            println!("{}", path.display());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -5,10 +5,12 @@ mod bench;
 mod bench_hands;
 mod bench_mask;
 mod bench_scrub;
+mod clip;
 mod depth;
 mod eval_action;
 mod eval_pose;
 mod figure;
+mod figure_args;
 mod inspect;
 mod make_sample;
 mod mask_args;
@@ -21,6 +23,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 pub use batch_args::BatchArgs;
+pub use figure_args::FigureArgs;
 pub use mask_args::{MaskArgs, MaskMode};
 
 use crate::bench::BenchOptions;
@@ -355,24 +358,59 @@ pub enum Command {
         #[command(flatten)]
         engine: EngineArgs,
     },
-    /// Write paper figures of frames of the first take: each panel alone (RGB with the
-    /// 2D skeleton, pseudo-depth, masked frame, 2D pose, 3D skeleton) and the composite row,
-    /// at twice the frame size, rendered on the CPU.
+    /// Write paper figures of frames of a take: each chosen panel alone (RGB with
+    /// the 2D skeleton, pseudo-depth, masked frame, 2D pose, 3D skeleton) and their
+    /// composite (a row or a grid, with optional legend and annotation), at twice the
+    /// frame size, rendered on the CPU.
     Figure {
-        /// Take folder or dataset root (its first take is used).
+        /// Take folder or dataset root.
         path: PathBuf,
+        /// The take, by its path below the root (`subject1/h1/0`); default: the first.
+        #[arg(long)]
+        take: Option<String>,
         /// Frames to draw: timeline positions (0-based), comma-separated.
         #[arg(long, value_delimiter = ',', required = true, num_args = 1..)]
         frames: Vec<usize>,
         /// Folder the PNG files go to.
         #[arg(long, value_name = "DIR", default_value = "figures")]
         out: PathBuf,
-        /// View of the 3D skeleton panel: front, side or top.
-        #[arg(long, default_value = "front")]
-        camera: crate::figure::CameraPreset,
-        /// Draw each panel's name on it.
+        /// Also write SVG (vectors) of the 2D pose and 3D skeleton panels and of the
+        /// composite, beside the PNG files.
         #[arg(long)]
-        labels: bool,
+        svg: bool,
+        /// Panels, layout and what they show.
+        #[command(flatten)]
+        figure: FigureArgs,
+        /// Models and execution.
+        #[command(flatten)]
+        engine: EngineArgs,
+        /// Range masking.
+        #[command(flatten)]
+        mask: MaskArgs,
+    },
+    /// Write a clip of a range of frames of a take: the composite of the chosen panels of
+    /// every frame, analysed in order as playback does, as an animated GIF or an mp4.
+    Clip {
+        /// Take folder or dataset root.
+        path: PathBuf,
+        /// The take, by its path below the root (`subject1/h1/0`); default: the first.
+        #[arg(long)]
+        take: Option<String>,
+        /// First frame (timeline position, 0-based).
+        #[arg(long, default_value_t = 0)]
+        from: usize,
+        /// Last frame, included.
+        #[arg(long)]
+        to: usize,
+        /// The clip's file; its extension (.gif or .mp4) picks the format.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Frames per second (default: the take's own rate).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=120))]
+        fps: Option<u32>,
+        /// Panels, layout and what they show.
+        #[command(flatten)]
+        figure: FigureArgs,
         /// Models and execution.
         #[command(flatten)]
         engine: EngineArgs,
@@ -473,20 +511,45 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Figure {
             path,
+            take,
             frames,
             out,
-            camera,
-            labels,
+            svg,
+            figure: figure_args,
             engine,
             mask,
         }) => figure::run(
             &path,
-            &frames,
-            &out,
-            crate::figure::FigureOptions {
-                camera: crate::figure::FigureCamera::Preset(camera),
-                labels,
+            &figure::FigureRequest {
+                take: take.as_deref(),
+                frames: &frames,
+                out: &out,
+                svg,
             },
+            figure_args.options(),
+            &engine,
+            &mask,
+        ),
+        Some(Command::Clip {
+            path,
+            take,
+            from,
+            to,
+            out,
+            fps,
+            figure: figure_args,
+            engine,
+            mask,
+        }) => clip::run(
+            &path,
+            &clip::ClipRequest {
+                take: take.as_deref(),
+                from,
+                to,
+                out: &out,
+                fps,
+            },
+            &figure_args.options(),
             &engine,
             &mask,
         ),
@@ -515,11 +578,12 @@ fn median_p90_cell(times: &[std::time::Duration], missing: &str) -> String {
     }
 }
 
-/// The first take under `path`, opened, with a frame processor for the engine options and
-/// the processing settings of the mask options (depth network on, predicted poses into
-/// the action classifier): what the commands that run the chain on one take share.
-fn first_take_processor(
+/// The take `take` (its `subjectN/scene/take` name, or its path below `path`) of the
+/// dataset or take folder `path`, or its first take when `None`; with a processor for
+/// it and the settings the masking arguments ask for.
+fn take_processor(
     path: &std::path::Path,
+    take: Option<&str>,
     engine: &EngineArgs,
     mask: &MaskArgs,
 ) -> anyhow::Result<(
@@ -528,10 +592,14 @@ fn first_take_processor(
     crate::chain::ProcessSettings,
 )> {
     use anyhow::Context;
-    let take = crate::dataset::discover_takes(path)?
-        .into_iter()
-        .next()
-        .with_context(|| format!("{}: no take", path.display()))?;
+    let takes = crate::dataset::discover_takes(path)?;
+    let take = match take {
+        None => takes
+            .into_iter()
+            .next()
+            .with_context(|| format!("{}: no take", path.display()))?,
+        Some(wanted) => find_take(path, takes, wanted)?,
+    };
     let source = crate::source::TakeSource::open(&take)
         .with_context(|| format!("{}: cannot open the take", take.display()))?;
     let worker = engine.worker_options();
@@ -546,6 +614,42 @@ fn first_take_processor(
             .unwrap_or(crate::chain::PoseBackend::Sharp),
     );
     Ok((source, processor, settings))
+}
+
+/// The take among `takes` (found under `root`) whose path below `root` is `wanted`
+/// (`subject1/h1/0`; `/` or the system's separator, a trailing `/` allowed).
+fn find_take(root: &std::path::Path, takes: Vec<PathBuf>, wanted: &str) -> anyhow::Result<PathBuf> {
+    let name_below_root = |take: &std::path::Path| {
+        take.strip_prefix(root).ok().map(|relative| {
+            relative
+                .components()
+                .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+    };
+    let wanted_name = wanted
+        .replace(std::path::MAIN_SEPARATOR, "/")
+        .trim_matches('/')
+        .to_owned();
+    let names: Vec<String> = takes
+        .iter()
+        .map(|take| name_below_root(take).unwrap_or_default())
+        .collect();
+    if let Some(index) = names.iter().position(|name| *name == wanted_name) {
+        return Ok(takes[index].clone());
+    }
+    let listed: Vec<&str> = names.iter().take(10).map(String::as_str).collect();
+    anyhow::bail!(
+        "{}: no take {wanted:?}; the {} takes there include {}",
+        root.display(),
+        names.len(),
+        if listed.is_empty() {
+            "none".to_owned()
+        } else {
+            listed.join(", ")
+        }
+    )
 }
 
 /// A progress bar on standard error in the project's style.

@@ -1,163 +1,98 @@
-//! A 5x7 bitmap font for figure labels: upper-case letters, digits, `-` and `.` (lower
-//! case is drawn upper case; anything else as a space). No font files, no GUI.
+//! Figure text in the font the viewer itself uses (egui's Ubuntu Light, from
+//! `epaint_default_fonts`), laid out and rasterised with `ab_glyph`: anti-aliased, any
+//! size, mixed case and the symbols labels need (`–`, `±`, `≥`).
 
-use image::{Rgb, RgbImage};
+use std::sync::OnceLock;
 
-/// Glyph cell width in font pixels (5 columns and 1 of spacing).
-const ADVANCE: u32 = 6;
-/// Glyph height in font pixels.
-const HEIGHT: u32 = 7;
+use ab_glyph::{Font, FontRef, ScaleFont};
+use image::RgbImage;
 
-/// The rows of `c`, top first, the leftmost column in bit 4.
-fn glyph(c: char) -> [u8; 7] {
-    match c.to_ascii_uppercase() {
-        'A' => [
-            0b01110, 0b10001, 0b10001, 0b11111, 0b10001, 0b10001, 0b10001,
-        ],
-        'B' => [
-            0b11110, 0b10001, 0b10001, 0b11110, 0b10001, 0b10001, 0b11110,
-        ],
-        'C' => [
-            0b01110, 0b10001, 0b10000, 0b10000, 0b10000, 0b10001, 0b01110,
-        ],
-        'D' => [
-            0b11110, 0b10001, 0b10001, 0b10001, 0b10001, 0b10001, 0b11110,
-        ],
-        'E' => [
-            0b11111, 0b10000, 0b10000, 0b11110, 0b10000, 0b10000, 0b11111,
-        ],
-        'F' => [
-            0b11111, 0b10000, 0b10000, 0b11110, 0b10000, 0b10000, 0b10000,
-        ],
-        'G' => [
-            0b01110, 0b10001, 0b10000, 0b10111, 0b10001, 0b10001, 0b01111,
-        ],
-        'H' => [
-            0b10001, 0b10001, 0b10001, 0b11111, 0b10001, 0b10001, 0b10001,
-        ],
-        'I' => [
-            0b01110, 0b00100, 0b00100, 0b00100, 0b00100, 0b00100, 0b01110,
-        ],
-        'J' => [
-            0b00111, 0b00010, 0b00010, 0b00010, 0b00010, 0b10010, 0b01100,
-        ],
-        'K' => [
-            0b10001, 0b10010, 0b10100, 0b11000, 0b10100, 0b10010, 0b10001,
-        ],
-        'L' => [
-            0b10000, 0b10000, 0b10000, 0b10000, 0b10000, 0b10000, 0b11111,
-        ],
-        'M' => [
-            0b10001, 0b11011, 0b10101, 0b10101, 0b10001, 0b10001, 0b10001,
-        ],
-        'N' => [
-            0b10001, 0b10001, 0b11001, 0b10101, 0b10011, 0b10001, 0b10001,
-        ],
-        'O' => [
-            0b01110, 0b10001, 0b10001, 0b10001, 0b10001, 0b10001, 0b01110,
-        ],
-        'P' => [
-            0b11110, 0b10001, 0b10001, 0b11110, 0b10000, 0b10000, 0b10000,
-        ],
-        'Q' => [
-            0b01110, 0b10001, 0b10001, 0b10001, 0b10101, 0b10010, 0b01101,
-        ],
-        'R' => [
-            0b11110, 0b10001, 0b10001, 0b11110, 0b10100, 0b10010, 0b10001,
-        ],
-        'S' => [
-            0b01111, 0b10000, 0b10000, 0b01110, 0b00001, 0b00001, 0b11110,
-        ],
-        'T' => [
-            0b11111, 0b00100, 0b00100, 0b00100, 0b00100, 0b00100, 0b00100,
-        ],
-        'U' => [
-            0b10001, 0b10001, 0b10001, 0b10001, 0b10001, 0b10001, 0b01110,
-        ],
-        'V' => [
-            0b10001, 0b10001, 0b10001, 0b10001, 0b10001, 0b01010, 0b00100,
-        ],
-        'W' => [
-            0b10001, 0b10001, 0b10001, 0b10101, 0b10101, 0b10101, 0b01010,
-        ],
-        'X' => [
-            0b10001, 0b10001, 0b01010, 0b00100, 0b01010, 0b10001, 0b10001,
-        ],
-        'Y' => [
-            0b10001, 0b10001, 0b01010, 0b00100, 0b00100, 0b00100, 0b00100,
-        ],
-        'Z' => [
-            0b11111, 0b00001, 0b00010, 0b00100, 0b01000, 0b10000, 0b11111,
-        ],
-        '0' => [
-            0b01110, 0b10001, 0b10011, 0b10101, 0b11001, 0b10001, 0b01110,
-        ],
-        '1' => [
-            0b00100, 0b01100, 0b00100, 0b00100, 0b00100, 0b00100, 0b01110,
-        ],
-        '2' => [
-            0b01110, 0b10001, 0b00001, 0b00010, 0b00100, 0b01000, 0b11111,
-        ],
-        '3' => [
-            0b11111, 0b00010, 0b00100, 0b00010, 0b00001, 0b10001, 0b01110,
-        ],
-        '4' => [
-            0b00010, 0b00110, 0b01010, 0b10010, 0b11111, 0b00010, 0b00010,
-        ],
-        '5' => [
-            0b11111, 0b10000, 0b11110, 0b00001, 0b00001, 0b10001, 0b01110,
-        ],
-        '6' => [
-            0b00110, 0b01000, 0b10000, 0b11110, 0b10001, 0b10001, 0b01110,
-        ],
-        '7' => [
-            0b11111, 0b00001, 0b00010, 0b00100, 0b01000, 0b01000, 0b01000,
-        ],
-        '8' => [
-            0b01110, 0b10001, 0b10001, 0b01110, 0b10001, 0b10001, 0b01110,
-        ],
-        '9' => [
-            0b01110, 0b10001, 0b10001, 0b01111, 0b00001, 0b00010, 0b01100,
-        ],
-        '-' => [
-            0b00000, 0b00000, 0b00000, 0b11111, 0b00000, 0b00000, 0b00000,
-        ],
-        '.' => [
-            0b00000, 0b00000, 0b00000, 0b00000, 0b00000, 0b01100, 0b01100,
-        ],
-        _ => [0; 7],
-    }
+/// The font's bytes could not be read as a font.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("the figure font (egui's Ubuntu Light) is unreadable: {0}")]
+pub struct FontError(String);
+
+/// The viewer's proportional font, parsed once.
+fn font() -> Result<&'static FontRef<'static>, FontError> {
+    static FONT: OnceLock<Result<FontRef<'static>, FontError>> = OnceLock::new();
+    FONT.get_or_init(|| {
+        FontRef::try_from_slice(epaint_default_fonts::UBUNTU_LIGHT)
+            .map_err(|error| FontError(error.to_string()))
+    })
+    .as_ref()
+    .map_err(Clone::clone)
 }
 
-/// Size in image pixels of `text` drawn with font pixels `scale` wide.
-pub fn text_size(text: &str, scale: u32) -> (u32, u32) {
-    let count = text.chars().count() as u32;
-    (
-        count.saturating_mul(ADVANCE).saturating_sub(1) * scale,
-        HEIGHT * scale,
-    )
-}
-
-/// Draws `text` with its top-left corner at (`x`, `y`), each font pixel a `scale` square;
-/// whatever falls outside `image` is clipped.
-pub fn draw_text(image: &mut RgbImage, x: u32, y: u32, text: &str, scale: u32, color: [u8; 3]) {
-    for (index, c) in text.chars().enumerate() {
-        let left = x + index as u32 * ADVANCE * scale;
-        for (row, bits) in glyph(c).iter().enumerate() {
-            for column in 0..5u32 {
-                if bits & (0b10000 >> column) == 0 {
-                    continue;
-                }
-                for dy in 0..scale {
-                    for dx in 0..scale {
-                        let px = left + column * scale + dx;
-                        let py = y + row as u32 * scale + dy;
-                        if px < image.width() && py < image.height() {
-                            image.put_pixel(px, py, Rgb(color));
-                        }
-                    }
-                }
-            }
+/// Width and height (ascent + descent) in pixels of `text` at `size` pixels per em.
+pub fn text_size(text: &str, size: f32) -> Result<(f32, f32), FontError> {
+    let scaled = font()?.as_scaled(size);
+    let mut width = 0.0;
+    let mut previous = None;
+    for c in text.chars() {
+        let id = scaled.glyph_id(c);
+        if let Some(previous) = previous {
+            width += scaled.kern(previous, id);
         }
+        width += scaled.h_advance(id);
+        previous = Some(id);
+    }
+    Ok((width, scaled.ascent() - scaled.descent()))
+}
+
+/// The distance from the top of a line of text at `size` pixels per em to its baseline.
+pub fn ascent(size: f32) -> Result<f32, FontError> {
+    Ok(font()?.as_scaled(size).ascent())
+}
+
+/// Draws `text` with its top-left corner at (`x`, `y`), `size` pixels per em, blended
+/// over the image by the glyphs' coverage.
+pub fn draw_text(
+    image: &mut RgbImage,
+    x: f32,
+    y: f32,
+    text: &str,
+    size: f32,
+    color: [u8; 3],
+) -> Result<(), FontError> {
+    let font = font()?;
+    let scaled = font.as_scaled(size);
+    let baseline = y + scaled.ascent();
+    let mut caret = x;
+    let mut previous = None;
+    for c in text.chars() {
+        let id = scaled.glyph_id(c);
+        if let Some(previous) = previous {
+            caret += scaled.kern(previous, id);
+        }
+        let glyph = id.with_scale_and_position(size, ab_glyph::point(caret, baseline));
+        caret += scaled.h_advance(id);
+        previous = Some(id);
+        let Some(outline) = font.outline_glyph(glyph) else {
+            continue; // a space
+        };
+        let bounds = outline.px_bounds();
+        outline.draw(|gx, gy, coverage| {
+            let px = bounds.min.x as i64 + i64::from(gx);
+            let py = bounds.min.y as i64 + i64::from(gy);
+            super::raster::blend(image, px, py, color, coverage);
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_anti_aliased_and_wider_text_is_wider() {
+        let mut image = RgbImage::new(200, 40);
+        draw_text(&mut image, 2.0, 2.0, "Masked ≥ 50 mm", 20.0, [255; 3]).expect("the font");
+        let values: std::collections::BTreeSet<u8> =
+            image.pixels().map(|pixel| pixel.0[0]).collect();
+        assert!(values.contains(&255) && values.len() > 10, "{values:?}");
+        let (narrow, height) = text_size("il", 20.0).expect("the font");
+        let (wide, _) = text_size("WM", 20.0).expect("the font");
+        assert!(wide > narrow && height > 15.0 && height < 30.0);
     }
 }

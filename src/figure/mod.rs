@@ -1,34 +1,46 @@
-//! Paper figures of one frame, rendered on the CPU (no window, no GPU): each panel alone
-//! (RGB with the 2D skeleton, pseudo-depth, masked frame, 2D pose, 3D skeleton seen from a
-//! fixed camera preset or a given view) and a composite row of all five, at [`FIGURE_SCALE`] times the
-//! frame size, written as PNG files named after the take and the frame.
+//! Paper figures of one frame, rendered on the CPU (no window, no GPU): each chosen panel
+//! alone (RGB with the 2D skeleton, pseudo-depth, masked frame, 2D pose, 3D scene seen
+//! from a fixed camera preset or a given view) and their composite in a row or grid
+//! ([`Layout`]: spacing, theme, legend, annotation), text in the viewer's own font,
+//! written as PNG files (1, 2 or 4 pixels per frame pixel) and SVG for the vector panels
+//! and the composite, named after the take and the frame; and clips of consecutive
+//! composites as GIF or mp4 ([`ClipWriter`]).
 
+mod camera;
+mod canvas;
+mod clip;
 mod font;
+mod layout;
+mod outcome;
+mod panels;
 mod raster;
+mod svg;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use glam::{Mat4, Vec2, Vec3};
-use image::imageops::FilterType;
-use image::{GrayImage, ImageEncoder, Rgb, RgbImage};
+use image::{GrayImage, ImageEncoder, RgbImage};
 
-use crate::chain::{PoseOutcome, Processed};
-use crate::geometry::{CameraIntrinsics, Hand, JOINTS_PER_HAND, TwoHands};
+pub use camera::{CameraPreset, FigureCamera, UnknownPreset};
+pub use canvas::{Canvas, Shape};
+pub use clip::{ClipError, ClipFormat, ClipWriter, UnknownClipFormat};
+pub use font::FontError;
+pub use layout::{Layout, Theme, UnknownTheme, annotation_text};
+pub use outcome::pose_outcome;
+pub use svg::{SvgError, to_svg};
+
+use crate::chain::{MaskSettings, PoseOutcome, Processed};
+use crate::dataset::annotations::ObjectPose;
+use crate::geometry::{CameraIntrinsics, TwoHands};
 use crate::source::Frame;
-use crate::viz::DepthColormap;
 
-/// Figures are this many times the frame size.
-pub const FIGURE_SCALE: u32 = 2;
-/// Background of the pose and skeleton panels.
-const BACKGROUND: [u8; 3] = [24, 24, 24];
-/// Colour of ground-truth skeletons (the viewer's overlay colour).
-const GROUND_TRUTH: [u8; 3] = [235, 235, 235];
+/// Figures are this many pixels per frame pixel unless told otherwise.
+pub const DEFAULT_SCALE: u32 = 2;
 
-/// Why a figure could not be written.
+/// Why a figure could not be drawn or written.
 #[derive(Debug, thiserror::Error)]
 pub enum FigureError {
-    /// A PNG file could not be encoded or written.
+    /// A file could not be encoded or written.
     #[error("{path}: cannot write the figure: {source}")]
     Write {
         /// The file.
@@ -36,120 +48,15 @@ pub enum FigureError {
         /// What went wrong.
         source: std::io::Error,
     },
+    /// Text could not be drawn.
+    #[error(transparent)]
+    Font(#[from] FontError),
+    /// The layout has no panel to draw.
+    #[error("the figure has no panel (choose at least one of {})", Panel::names())]
+    NoPanels,
 }
 
-/// A fixed 3D view of the hands, so that figures are reproducible.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum CameraPreset {
-    /// From the recording camera's side, looking forward.
-    #[default]
-    Front,
-    /// From the subject's right, looking left.
-    Side,
-    /// From above, looking down.
-    Top,
-}
-
-impl CameraPreset {
-    /// All presets.
-    pub const ALL: [CameraPreset; 3] = [Self::Front, Self::Side, Self::Top];
-    /// Distance of the virtual camera from the hands, metres.
-    const DISTANCE: f32 = 0.6;
-    /// Vertical field of view, radians.
-    const FOV_Y: f32 = 0.9;
-
-    /// The preset's name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Front => "front",
-            Self::Side => "side",
-            Self::Top => "top",
-        }
-    }
-
-    /// Eye offset from the target (unit length) and the up direction, in the recording
-    /// camera's frame (x right, y down, z forward).
-    fn direction_and_up(self) -> (Vec3, Vec3) {
-        match self {
-            Self::Front => (Vec3::NEG_Z, Vec3::NEG_Y),
-            Self::Side => (Vec3::X, Vec3::NEG_Y),
-            Self::Top => (Vec3::NEG_Y, Vec3::Z),
-        }
-    }
-
-    /// World (recording-camera frame) to view space, the view centred on `target`.
-    fn view(self, target: Vec3) -> Mat4 {
-        let (direction, up) = self.direction_and_up();
-        let eye = target + direction * Self::DISTANCE;
-        glam::camera::rh::view::look_at_mat4(eye, target, up)
-    }
-}
-
-/// The 3D skeleton panel's camera.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum FigureCamera {
-    /// A preset centred on the hands: the same figure from the same frame, every time.
-    Preset(CameraPreset),
-    /// A given view, such as the viewer's 3D panel as the user left it.
-    View {
-        /// World (recording-camera frame, metres) to view space (right-handed, looking
-        /// down -z).
-        view: Mat4,
-        /// Vertical field of view, radians.
-        fov_y: f32,
-    },
-}
-
-impl Default for FigureCamera {
-    fn default() -> Self {
-        Self::Preset(CameraPreset::default())
-    }
-}
-
-impl FigureCamera {
-    /// Projects camera-frame points (metres) onto a `width` x `height` image; `hands_centre`
-    /// is where presets look.
-    fn projector(
-        self,
-        hands_centre: Vec3,
-        width: u32,
-        height: u32,
-    ) -> impl Fn(Vec3) -> Option<Vec2> {
-        let (view, fov_y) = match self {
-            Self::Preset(preset) => (preset.view(hands_centre), CameraPreset::FOV_Y),
-            Self::View { view, fov_y } => (view, fov_y),
-        };
-        let aspect = width as f32 / height.max(1) as f32;
-        let projection = glam::camera::rh::proj::directx::perspective(fov_y, aspect, 0.01, 20.0);
-        let view_projection = projection * view;
-        let (w, h) = (width as f32, height as f32);
-        move |point: Vec3| {
-            let clip = view_projection * point.extend(1.0);
-            (clip.w > 1e-4).then(|| {
-                let ndc = clip.truncate() / clip.w;
-                Vec2::new((ndc.x + 1.0) * 0.5 * w, (1.0 - ndc.y) * 0.5 * h)
-            })
-        }
-    }
-}
-
-/// The preset names that exist, for error messages.
-#[derive(Debug, thiserror::Error)]
-#[error("unknown camera preset {0:?} (expected front, side or top)")]
-pub struct UnknownPreset(String);
-
-impl FromStr for CameraPreset {
-    type Err = UnknownPreset;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|preset| preset.name().eq_ignore_ascii_case(text))
-            .ok_or_else(|| UnknownPreset(text.to_owned()))
-    }
-}
-
-/// The panels of a figure, in composite order.
+/// The panels of a figure, in the default composite order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Panel {
     /// The frame with the 2D skeleton over it.
@@ -160,7 +67,7 @@ pub enum Panel {
     Masked,
     /// The 2D skeleton alone.
     Pose2d,
-    /// The 3D skeleton from the camera preset.
+    /// The 3D skeleton from the figure's camera.
     Skeleton3d,
 }
 
@@ -174,7 +81,7 @@ impl Panel {
         Self::Skeleton3d,
     ];
 
-    /// The panel's part of the file name.
+    /// The panel's part of the file name, and its name on the command line.
     pub fn file_part(self) -> &'static str {
         match self {
             Self::Rgb => "rgb",
@@ -189,62 +96,175 @@ impl Panel {
     pub fn label(self) -> &'static str {
         match self {
             Self::Rgb => "RGB",
-            Self::PseudoDepth => "PSEUDO-DEPTH",
-            Self::Masked => "MASKED",
-            Self::Pose2d => "2D POSE",
-            Self::Skeleton3d => "3D SKELETON",
+            Self::PseudoDepth => "Pseudo-depth",
+            Self::Masked => "Masked",
+            Self::Pose2d => "2D pose",
+            Self::Skeleton3d => "3D skeleton",
         }
+    }
+
+    /// Whether the panel is drawn from shapes alone (no picture), so that SVG keeps it
+    /// sharp at any size.
+    pub fn is_vector(self) -> bool {
+        matches!(self, Self::Pose2d | Self::Skeleton3d)
+    }
+
+    /// "rgb, depth, masked, pose2d or skeleton3d".
+    fn names() -> String {
+        let names: Vec<&str> = Self::ALL.iter().map(|panel| panel.file_part()).collect();
+        format!(
+            "{} or {}",
+            names[..names.len() - 1].join(", "),
+            names[names.len() - 1]
+        )
+    }
+}
+
+/// A panel name that does not exist.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown panel {0:?} (expected {names})", names = Panel::names())]
+pub struct UnknownPanel(String);
+
+impl FromStr for Panel {
+    type Err = UnknownPanel;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|panel| panel.file_part().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| UnknownPanel(text.to_owned()))
     }
 }
 
 /// What a figure is drawn from: one processed frame.
 #[derive(Clone, Copy, Debug)]
 pub struct FigureInput<'a> {
+    /// The take (or source) the frame comes from, for the annotation.
+    pub take: &'a str,
+    /// The frame's number, for the annotation.
+    pub frame_number: u32,
     /// The frame.
     pub rgb: &'a RgbImage,
     /// The 8-bit pseudo-depth map, when depth was estimated.
     pub pseudo_depth: Option<&'a GrayImage>,
     /// The range-masked frame.
     pub masked: &'a RgbImage,
+    /// How the frame was masked.
+    pub mask: MaskSettings,
     /// The pose network's answer, if it ran.
     pub pose: Option<&'a PoseOutcome>,
     /// Ground-truth hands (metres, camera frame), if annotated.
     pub ground_truth: Option<&'a TwoHands>,
+    /// The ground-truth object, if annotated.
+    pub object: Option<&'a ObjectPose>,
     /// The camera that took the frame (projects the ground truth).
     pub intrinsics: &'a CameraIntrinsics,
 }
 
 impl<'a> FigureInput<'a> {
-    /// The figure input of a frame and what the chain computed for it.
-    pub fn of_frame(frame: &'a Frame, processed: &'a Processed) -> Self {
+    /// The figure input of a frame of `take`, masked with `mask`, and what the chain
+    /// computed for it.
+    pub fn of_frame(
+        take: &'a str,
+        frame: &'a Frame,
+        processed: &'a Processed,
+        mask: MaskSettings,
+    ) -> Self {
         Self {
+            take,
+            frame_number: frame.number,
             rgb: &frame.rgb,
             pseudo_depth: processed.pseudo_depth.as_deref(),
             masked: &processed.masked,
+            mask,
             pose: processed.pose.as_ref(),
             ground_truth: frame.annotations.hands.as_ref(),
+            object: frame.annotations.object.as_ref(),
             intrinsics: &frame.intrinsics,
+        }
+    }
+
+    /// The frame's pose error, where it has both a pose and ground-truth hands.
+    pub fn outcome(&self) -> Option<crate::eval::FrameOutcome> {
+        Some(pose_outcome(
+            self.pose?,
+            self.ground_truth?,
+            self.intrinsics,
+        ))
+    }
+}
+
+/// What the panels show, as the viewer's display options do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DisplayOptions {
+    /// The 2D skeletons over the RGB panel.
+    pub skeleton_on_rgb: bool,
+    /// The 2D skeletons over the masked panel.
+    pub skeleton_on_masked: bool,
+    /// Predicted joints coloured by their error against the ground truth (where there is
+    /// one) instead of by finger.
+    pub color_by_error: bool,
+    /// The ground-truth object points in the 3D panel.
+    pub object: bool,
+    /// The recording camera's frustum in the 3D panel.
+    pub camera_frustum: bool,
+}
+
+impl Default for DisplayOptions {
+    fn default() -> Self {
+        Self {
+            skeleton_on_rgb: true,
+            skeleton_on_masked: false,
+            color_by_error: false,
+            object: true,
+            camera_frustum: true,
         }
     }
 }
 
-/// How a figure is drawn (default: front camera preset, no labels).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// How a figure is drawn (default: every panel in a row, front camera preset, no labels,
+/// dark theme, [`DEFAULT_SCALE`]).
+#[derive(Clone, Debug, PartialEq)]
 pub struct FigureOptions {
     /// The 3D panel's view.
     pub camera: FigureCamera,
     /// Panel names over each panel.
     pub labels: bool,
+    /// What the panels show.
+    pub display: DisplayOptions,
+    /// Which panels, and how they are arranged.
+    pub layout: Layout,
+    /// PNG pixels per frame pixel (1, 2 or 4 for print).
+    pub scale: u32,
 }
 
-/// A rendered figure: every panel at [`FIGURE_SCALE`] times the frame size, and the
-/// composite row of all of them.
+impl Default for FigureOptions {
+    fn default() -> Self {
+        Self {
+            camera: FigureCamera::default(),
+            labels: false,
+            display: DisplayOptions::default(),
+            layout: Layout::default(),
+            scale: DEFAULT_SCALE,
+        }
+    }
+}
+
+/// A rendered figure: the chosen panels at the options' scale times the frame size, and
+/// their composite, both as shapes (for vector output) and as pixels.
 #[derive(Clone, Debug)]
 pub struct Figure {
-    /// The panels, in [`Panel::ALL`] order.
+    /// The panels, in the layout's order.
     pub panels: Vec<(Panel, RgbImage)>,
-    /// The panels side by side.
+    /// The composite.
     pub composite: RgbImage,
+    /// The panels as shapes, in the layout's order.
+    pub panel_canvases: Vec<(Panel, Canvas)>,
+    /// The composite as shapes.
+    pub composite_canvas: Canvas,
+    /// PNG pixels per figure unit (SVG files are this many times the frame size on the
+    /// page).
+    pub scale: f32,
 }
 
 impl Figure {
@@ -257,30 +277,83 @@ impl Figure {
     }
 }
 
-/// Renders the figure of one frame.
-pub fn render_figure(input: &FigureInput<'_>, options: &FigureOptions) -> Figure {
-    let width = input.rgb.width().max(1) * FIGURE_SCALE;
-    let height = input.rgb.height().max(1) * FIGURE_SCALE;
-    let panels: Vec<(Panel, RgbImage)> = Panel::ALL
-        .into_iter()
-        .map(|panel| {
-            let mut image = render_panel(panel, input, options.camera, width, height);
-            if options.labels {
-                draw_label(&mut image, panel.label());
-            }
-            (panel, image)
-        })
-        .collect();
-    let mut composite = RgbImage::new(width * panels.len() as u32, height);
-    for (index, (_, image)) in panels.iter().enumerate() {
-        image::imageops::replace(&mut composite, image, i64::from(width) * index as i64, 0);
+/// The chosen panels and their composite as shapes.
+fn canvases(
+    input: &FigureInput<'_>,
+    options: &FigureOptions,
+) -> Result<(Vec<(Panel, Canvas)>, Canvas), FigureError> {
+    if options.layout.panels.is_empty() {
+        return Err(FigureError::NoPanels);
     }
-    Figure { panels, composite }
+    let outcome = input.outcome();
+    let panel_canvases: Vec<(Panel, Canvas)> = options
+        .layout
+        .panels
+        .iter()
+        .map(|&panel| {
+            let mut canvas = panels::panel_canvas(panel, input, options, outcome.as_ref());
+            if options.labels {
+                draw_label(&mut canvas, panel.label())?;
+            }
+            Ok((panel, canvas))
+        })
+        .collect::<Result<_, FigureError>>()?;
+    let composite = layout::compose(&panel_canvases, input, options, outcome.as_ref())?;
+    Ok((panel_canvases, composite))
+}
+
+/// Renders the composite of one frame alone (a clip's frame).
+pub fn render_composite(
+    input: &FigureInput<'_>,
+    options: &FigureOptions,
+) -> Result<RgbImage, FigureError> {
+    let (_, composite) = canvases(input, options)?;
+    Ok(composite.rasterize(options.scale.max(1) as f32)?)
+}
+
+/// Renders the figure of one frame.
+pub fn render_figure(
+    input: &FigureInput<'_>,
+    options: &FigureOptions,
+) -> Result<Figure, FigureError> {
+    let (panel_canvases, composite_canvas) = canvases(input, options)?;
+    let scale = options.scale.max(1) as f32;
+    let panels: Vec<(Panel, RgbImage)> = panel_canvases
+        .iter()
+        .map(|(panel, canvas)| Ok((*panel, canvas.rasterize(scale)?)))
+        .collect::<Result<_, FigureError>>()?;
+    // The composite's first nested canvases are the panels: it takes their rasters instead
+    // of drawing them again (the same pixels, as a nested canvas is drawn as its own
+    // raster placed at its rounded corner).
+    let mut from_rasters = composite_canvas.clone();
+    let mut rasters = panels.iter().map(|(_, image)| image);
+    for shape in &mut from_rasters.shapes {
+        if let Shape::Nested { origin, canvas } = shape {
+            let (origin, size) = (*origin, canvas.size);
+            let Some(raster) = rasters.next() else {
+                break;
+            };
+            *shape = Shape::Image {
+                origin,
+                size,
+                image: std::sync::Arc::new(raster.clone()),
+            };
+        }
+    }
+    let composite = from_rasters.rasterize(scale)?;
+    Ok(Figure {
+        panels,
+        composite,
+        panel_canvases,
+        composite_canvas,
+        scale,
+    })
 }
 
 /// The file name of one part (`composite` or a [`Panel::file_part`]) of the figure of frame
-/// `frame` of take `take`: `subject1_h1_0_frame000123_composite.png`.
-pub fn figure_file_name(take: &str, frame: u32, part: &str) -> String {
+/// `frame` of take `take`, with the extension `extension`:
+/// `subject1_h1_0_frame000123_composite.png`.
+pub fn figure_file_name(take: &str, frame: u32, part: &str, extension: &str) -> String {
     let take: String = take
         .chars()
         .map(|c| {
@@ -291,183 +364,79 @@ pub fn figure_file_name(take: &str, frame: u32, part: &str) -> String {
             }
         })
         .collect();
-    format!("{take}_frame{frame:06}_{part}.png")
+    format!("{take}_frame{frame:06}_{part}.{extension}")
 }
 
-/// Writes every panel and the composite into `dir`, each file atomically; returns the
-/// paths written, the composite last.
+/// Writes every panel and the composite into `dir` as PNG, and with `svg` the vector
+/// panels ([`Panel::is_vector`]) and the composite as SVG too, each file atomically;
+/// returns the paths written, the composite PNG last.
 pub fn write_figure(
     dir: &Path,
     take: &str,
     frame: u32,
     figure: &Figure,
+    svg: bool,
 ) -> Result<Vec<PathBuf>, FigureError> {
+    let mut written = Vec::new();
+    if svg {
+        let parts = figure
+            .panel_canvases
+            .iter()
+            .filter(|(panel, _)| panel.is_vector())
+            .map(|(panel, canvas)| (panel.file_part(), canvas))
+            .chain(std::iter::once(("composite", &figure.composite_canvas)));
+        for (part, canvas) in parts {
+            let path = dir.join(figure_file_name(take, frame, part, "svg"));
+            svg::write_svg(&path, canvas, figure.scale)?;
+            written.push(path);
+        }
+    }
     let parts = figure
         .panels
         .iter()
         .map(|(panel, image)| (panel.file_part(), image))
         .chain(std::iter::once(("composite", &figure.composite)));
-    let mut written = Vec::new();
     for (part, image) in parts {
-        let path = dir.join(figure_file_name(take, frame, part));
-        crate::atomic_file::write_atomic_with(&path, |writer| {
-            image::codecs::png::PngEncoder::new(writer)
-                .write_image(
-                    image.as_raw(),
-                    image.width(),
-                    image.height(),
-                    image::ExtendedColorType::Rgb8,
-                )
-                .map_err(std::io::Error::other)
-        })
-        .map_err(|source| FigureError::Write {
-            path: path.clone(),
-            source,
-        })?;
+        let path = dir.join(figure_file_name(take, frame, part, "png"));
+        write_png(&path, image)?;
         written.push(path);
     }
     Ok(written)
 }
 
-fn render_panel(
-    panel: Panel,
-    input: &FigureInput<'_>,
-    camera: FigureCamera,
-    width: u32,
-    height: u32,
-) -> RgbImage {
-    let resized =
-        |image: &RgbImage| image::imageops::resize(image, width, height, FilterType::Triangle);
-    let blank = || RgbImage::from_pixel(width, height, Rgb(BACKGROUND));
-    match panel {
-        Panel::Rgb => {
-            let mut image = resized(input.rgb);
-            draw_skeletons_2d(&mut image, input);
-            image
-        }
-        Panel::PseudoDepth => input
-            .pseudo_depth
-            .map(|depth| resized(&DepthColormap::colorize_inverse8(depth)))
-            .unwrap_or_else(blank),
-        Panel::Masked => resized(input.masked),
-        Panel::Pose2d => {
-            let mut image = blank();
-            draw_skeletons_2d(&mut image, input);
-            image
-        }
-        Panel::Skeleton3d => {
-            let mut image = blank();
-            draw_skeletons_3d(&mut image, input, camera);
-            image
-        }
-    }
+/// Writes `image` to `path` as PNG, atomically.
+pub fn write_png(path: &Path, image: &RgbImage) -> Result<(), FigureError> {
+    crate::atomic_file::write_atomic_with(path, |writer| {
+        image::codecs::png::PngEncoder::new(writer)
+            .write_image(
+                image.as_raw(),
+                image.width(),
+                image.height(),
+                image::ExtendedColorType::Rgb8,
+            )
+            .map_err(std::io::Error::other)
+    })
+    .map_err(|source| FigureError::Write {
+        path: path.to_owned(),
+        source,
+    })
 }
 
-/// Line width and joint radius for an image `width` pixels wide.
-fn stroke(width: u32, ground_truth: bool) -> (f32, f32) {
-    let line = (width as f32 / 400.0).clamp(1.5, 8.0);
-    if ground_truth {
-        (line * 0.6, line * 1.1)
-    } else {
-        (line, line * 1.6)
-    }
-}
-
-/// Draws one hand from image points (`None` = not drawable).
-fn draw_hand(image: &mut RgbImage, points: &[Option<Vec2>], hand: Hand, ground_truth: bool) {
-    let (line, radius) = stroke(image.width(), ground_truth);
-    let color = |joint: usize| {
-        if ground_truth {
-            GROUND_TRUTH
-        } else {
-            crate::viz::joint_rgb(hand, joint)
-        }
-    };
-    for (parent, child) in crate::geometry::SKELETON_BONES {
-        if let (Some(Some(a)), Some(Some(b))) = (points.get(parent), points.get(child)) {
-            raster::line(image, *a, *b, line, color(child));
-        }
-    }
-    for (joint, point) in points.iter().enumerate() {
-        if let Some(point) = point {
-            raster::disc(image, *point, radius, color(joint));
-        }
-    }
-}
-
-/// Ground truth (projected with the intrinsics) thin and grey, then the predicted
-/// keypoints in finger colours.
-fn draw_skeletons_2d(image: &mut RgbImage, input: &FigureInput<'_>) {
-    let (width, height) = (image.width() as f32, image.height() as f32);
-    if let Some(hands) = input.ground_truth {
-        let intrinsics = input.intrinsics;
-        let scale = Vec2::new(
-            width / intrinsics.width.max(1) as f32,
-            height / intrinsics.height.max(1) as f32,
-        );
-        for (hand, joints) in hands.present() {
-            let points: Vec<Option<Vec2>> = joints
-                .iter()
-                .map(|joint| intrinsics.project(*joint).map(|pixel| pixel * scale))
-                .collect();
-            draw_hand(image, &points, hand, true);
-        }
-    }
-    if let Some(pose) = input.pose {
-        let scale = Vec2::new(
-            width / pose.frame_size.width.max(1) as f32,
-            height / pose.frame_size.height.max(1) as f32,
-        );
-        for hand in Hand::BOTH {
-            if !pose.prediction.presence(hand).present {
-                continue;
-            }
-            let first = hand.index() * JOINTS_PER_HAND;
-            let points: Vec<Option<Vec2>> = pose.prediction.keypoints
-                [first..first + JOINTS_PER_HAND]
-                .iter()
-                .map(|point| Some(*point * scale))
-                .collect();
-            draw_hand(image, &points, hand, false);
-        }
-    }
-}
-
-/// Ground-truth and predicted 3D hands seen from `camera`, centred on their joints.
-fn draw_skeletons_3d(image: &mut RgbImage, input: &FigureInput<'_>, camera: FigureCamera) {
-    let predicted = input.pose.map(|pose| pose.prediction.hands.scaled(0.001));
-    let sets = [(input.ground_truth.copied(), true), (predicted, false)];
-    let joints: Vec<Vec3> = sets
-        .iter()
-        .flat_map(|(hands, _)| hands.iter().flat_map(|hands| hands.present()))
-        .flat_map(|(_, joints)| joints.iter().copied())
-        .collect();
-    let target = if joints.is_empty() {
-        Vec3::new(0.0, 0.1, 0.5)
-    } else {
-        joints.iter().copied().sum::<Vec3>() / joints.len() as f32
-    };
-    let project = camera.projector(target, image.width(), image.height());
-    for (hands, ground_truth) in sets {
-        for (hand, joints) in hands.iter().flat_map(|hands| hands.present()) {
-            let points: Vec<Option<Vec2>> = joints.iter().map(|joint| project(*joint)).collect();
-            draw_hand(image, &points, hand, ground_truth);
-        }
-    }
-}
-
-/// Writes `text` at the panel's top-left corner on a dark box.
-fn draw_label(image: &mut RgbImage, text: &str) {
-    let scale = (image.height() / 90).clamp(1, 8);
-    let margin = 2 * scale;
-    let (text_width, text_height) = font::text_size(text, scale);
-    raster::fill_rect(
-        image,
-        margin,
-        margin,
-        text_width + 2 * margin,
-        text_height + 2 * margin,
-        [0, 0, 0],
-    );
-    font::draw_text(image, 2 * margin, 2 * margin, text, scale, [255, 255, 255]);
+/// Writes `text` at the panel's top-left corner on a black box.
+fn draw_label(canvas: &mut Canvas, text: &str) -> Result<(), FigureError> {
+    let size = (canvas.size.y / 18.0).clamp(6.0, 48.0);
+    let margin = size * 0.3;
+    let (text_width, text_height) = font::text_size(text, size)?;
+    canvas.push(Shape::Rect {
+        origin: glam::Vec2::splat(margin),
+        size: glam::Vec2::new(text_width + 2.0 * margin, text_height + margin),
+        color: [0, 0, 0],
+    });
+    canvas.text(
+        glam::Vec2::new(2.0 * margin, 1.5 * margin),
+        size,
+        [255, 255, 255],
+        text,
+    )?;
+    Ok(())
 }

@@ -8,21 +8,19 @@ use egui::{Color32, Key, RichText, Ui};
 use super::action_panel::action_section;
 use super::controls::{display_controls, mask_controls, source_details, timing_readout};
 use super::error_plot::mpjpe_plot;
-use super::figure_export::FigureExport;
+use super::figure_export::{FigureExport, viewer_figure_options};
 use super::models_panel::models_section;
 use super::panels::{PanelContent, central_panels};
 use super::playback::Playback;
 use super::pose_error::{MpjpeHistory, frame_outcome, joint_colors};
 use super::pose_panel::pose_section;
 use super::settings::{STORAGE_KEY, ViewerSettings};
-use super::skeleton_view::OrbitCamera;
 use super::sources_ui::SourcesUi;
 use super::stats::PipelineStats;
 use super::textures::PanelTextures;
 use super::timeline::{TimelineRequest, next_speed, timeline};
 use crate::chain::PoseBackend;
 use crate::eval::FrameOutcome;
-use crate::figure::FigureCamera;
 use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelStatus};
 use crate::pipeline::{FrameResult, Pipeline, PipelineEvent, SourceSpec, WorkerOptions};
@@ -294,14 +292,11 @@ impl ViewerApp {
             .as_ref()
             .map_or("frame", |source| source.name.as_str())
             .to_owned();
-        let camera = FigureCamera::View {
-            view: self.settings.camera_3d.view(),
-            fov_y: OrbitCamera::FOV_Y,
-        };
+        let options = viewer_figure_options(&self.settings);
         let started = FigureExport::start(
             result,
             take,
-            camera,
+            options,
             self.figure_folder.clone(),
             super::background::repaint(ctx),
         );
@@ -388,8 +383,8 @@ impl ViewerApp {
                             egui::Button::new("Export figure").shortcut_text("F12"),
                         )
                         .on_hover_text(format!(
-                            "every panel and the composite row of the shown frame, the 3D \
-                             panel as the 3D view shows it, into {}",
+                            "the shown frame's panels and their composite as the window \
+                             shows them, the 3D panel as the 3D view shows it, into {}",
                             self.figure_folder.display()
                         ))
                         .clicked()

@@ -5,35 +5,31 @@
 
 use std::collections::BTreeMap;
 
-use egui::Color32;
-use glam::Vec2;
-
-use crate::eval::{FrameOutcome, PredictedHand};
-use crate::geometry::{Hand, JOINTS_PER_HAND};
+use crate::eval::FrameOutcome;
+use crate::geometry::JOINTS_PER_HAND;
 use crate::pipeline::FrameResult;
+use egui::Color32;
 
 /// Joints closer than this to the ground truth are drawn green (millimetres).
-pub const GOOD_MM: f32 = 20.0;
+pub const GOOD_MM: f32 = crate::viz::GOOD_MM;
 /// Joints closer than this (and not closer than [`GOOD_MM`]) are drawn yellow; the rest
 /// red (millimetres).
-pub const FAIR_MM: f32 = 50.0;
+pub const FAIR_MM: f32 = crate::viz::FAIR_MM;
 
 /// Colour of a joint within [`GOOD_MM`].
-pub const GOOD_COLOR: Color32 = Color32::from_rgb(60, 200, 80);
+pub const GOOD_COLOR: Color32 = color32(crate::viz::GOOD_RGB);
 /// Colour of a joint within [`FAIR_MM`].
-pub const FAIR_COLOR: Color32 = Color32::from_rgb(240, 210, 40);
+pub const FAIR_COLOR: Color32 = color32(crate::viz::FAIR_RGB);
 /// Colour of a joint beyond [`FAIR_MM`] (or with a non-finite error).
-pub const BAD_COLOR: Color32 = Color32::from_rgb(230, 50, 50);
+pub const BAD_COLOR: Color32 = color32(crate::viz::BAD_RGB);
+
+const fn color32(rgb: [u8; 3]) -> Color32 {
+    Color32::from_rgb(rgb[0], rgb[1], rgb[2])
+}
 
 /// The colour for a joint `error_mm` away from its ground truth.
 pub fn error_color(error_mm: f32) -> Color32 {
-    if error_mm < GOOD_MM {
-        GOOD_COLOR
-    } else if error_mm < FAIR_MM {
-        FAIR_COLOR
-    } else {
-        BAD_COLOR
-    }
+    color32(crate::viz::error_rgb(error_mm))
 }
 
 /// Per-joint error colours of each hand ([`Hand::index`] order); `None` for a hand that
@@ -52,28 +48,10 @@ pub fn joint_colors(outcome: &FrameOutcome) -> JointColors {
 pub fn frame_outcome(result: &FrameResult) -> Option<FrameOutcome> {
     let pose = result.processed.pose.as_ref()?;
     let truth = result.frame.annotations.hands.as_ref()?;
-    let intrinsics = &result.frame.intrinsics;
-    // Keypoints are in the pose's frame size; the metrics want the take's frame pixels.
-    let scale = Vec2::new(
-        intrinsics.width as f32 / pose.frame_size.width.max(1) as f32,
-        intrinsics.height as f32 / pose.frame_size.height.max(1) as f32,
-    );
-    let hands = Hand::BOTH.map(|hand| {
-        let joints_mm = pose.prediction.hands.get(hand)?;
-        let first = hand.index() * JOINTS_PER_HAND;
-        let keypoints = pose
-            .prediction
-            .keypoints
-            .get(first..first + JOINTS_PER_HAND)?;
-        Some(PredictedHand {
-            keypoints_px: std::array::from_fn(|joint| keypoints[joint] * scale),
-            joints_mm: *joints_mm,
-        })
-    });
-    Some(FrameOutcome::new(
-        [hands[0].as_ref(), hands[1].as_ref()],
-        Some(truth),
-        intrinsics,
+    Some(crate::figure::pose_outcome(
+        pose,
+        truth,
+        &result.frame.intrinsics,
     ))
 }
 

@@ -5,4 +5,6 @@ mod colormap;
 mod palette;
 
 pub use colormap::{DepthColormap, turbo};
-pub use palette::joint_rgb;
+pub use palette::{
+    BAD_RGB, FAIR_MM, FAIR_RGB, GOOD_MM, GOOD_RGB, OBJECT_RGB, error_rgb, joint_rgb,
+};
