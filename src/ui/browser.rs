@@ -208,9 +208,9 @@ fn take_row(ui: &mut Ui, take: &CatalogTake, current: Option<&str>) -> Option<Pa
     let mut clicked = None;
     ui.horizontal(|ui| {
         let (icon, colour, hover) = match &take.health {
-            TakeHealth::Complete => ("✔", Color32::from_rgb(110, 190, 110), String::new()),
-            TakeHealth::Incomplete(notes) => ("⚠", ui.visuals().warn_fg_color, notes.join("\n")),
-            TakeHealth::Broken(reason) => ("✖", ui.visuals().error_fg_color, reason.clone()),
+            TakeHealth::Complete => ("ok", Color32::from_rgb(110, 190, 110), String::new()),
+            TakeHealth::Incomplete(notes) => ("incomplete", ui.visuals().warn_fg_color, notes.join("\n")),
+            TakeHealth::Broken(reason) => ("broken", ui.visuals().error_fg_color, reason.clone()),
         };
         let icon = ui.colored_label(colour, icon);
         if !hover.is_empty() {
