@@ -9,6 +9,7 @@ use super::action_panel::action_section;
 use super::controls::{display_controls, mask_controls, source_details, timing_readout};
 use super::error_plot::mpjpe_plot;
 use super::figure_export::FigureExport;
+use super::help::Help;
 use super::models_panel::models_section;
 use super::panels::{PanelContent, central_panels};
 use super::playback::Playback;
@@ -95,6 +96,8 @@ pub struct ViewerApp {
     figure_folder: std::path::PathBuf,
     /// Whether the pipeline was told to hold analysis (timeline dragged, analysis slow).
     analysis_held: bool,
+    /// The help overlay.
+    help: Help,
 }
 
 impl ViewerApp {
@@ -137,6 +140,7 @@ impl ViewerApp {
             figure_export: None,
             figure_folder: launch.figure_folder,
             analysis_held: false,
+            help: Help::default(),
         })
     }
 
@@ -154,6 +158,11 @@ impl ViewerApp {
     /// The open source, if any (for tests).
     pub fn source(&self) -> Option<&SourceInfo> {
         self.source.as_ref()
+    }
+
+    /// Whether the help overlay is open (for tests).
+    pub fn help_open(&self) -> bool {
+        self.help.open
     }
 
     /// The persisted settings.
@@ -403,6 +412,7 @@ impl ViewerApp {
                         ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                     }
                 });
+                self.help.menu(ui);
                 ui.separator();
                 ui.strong("SHARP Viewer");
                 if let Some(source) = &self.source {
@@ -555,6 +565,7 @@ impl eframe::App for ViewerApp {
         self.stats.record_ui_frame(now);
         self.poll_pipeline(&ctx);
         self.poll_figure_export();
+        self.help.handle_keys(&ctx);
         self.handle_keys(&ctx);
         let outcome = self.sources.ui(
             &ctx,
@@ -580,6 +591,7 @@ impl eframe::App for ViewerApp {
         self.bottom_bar(ui);
         self.side_panel(ui);
         self.central(ui);
+        self.help.window(&ctx);
         if self.playback.is_playing()
             || matches!(self.status, Status::Opening | Status::Generating { .. })
         {

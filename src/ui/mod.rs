@@ -8,6 +8,7 @@ mod camera_panel;
 mod controls;
 mod error_plot;
 mod figure_export;
+mod help;
 mod image_panel;
 mod models_panel;
 mod overlay;
