@@ -1,4 +1,5 @@
-//! Research ergonomics through the real app, headless: the help overlay.
+//! Research ergonomics through the real app, headless: the help overlay and the pixel
+//! readout under the pointer.
 
 mod common;
 
@@ -94,4 +95,87 @@ fn f1_and_question_mark_open_the_help_and_escape_closes_it() {
     harness.run_steps(3);
     assert!(harness.state().help_open());
     harness.get_by_label("show / hide this help");
+}
+
+/// Pixel readout under the pointer on the masked panel, checked against the frame's own
+/// files: the colour from the PNG, the depth from the 16-bit depth PNG, and the verdict
+/// from the oracle range rule (kept when 0 < depth <= far).
+#[test]
+fn hovering_an_image_reads_out_the_pixel() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut harness, take) = viewer(dir.path(), 5);
+    let range = harness
+        .state()
+        .current_result()
+        .and_then(|result| result.settings.mask.range)
+        .expect("the oracle preset masks");
+    // The grid cells from their titles: the RGB title sits at the top left of its cell,
+    // the depth title one cell to the right, the masked title one cell below.
+    let rgb_title = harness.get_by_label("RGB (synthetic)").rect();
+    let depth_title = harness.get_by_label_contains("Depth (GT").rect();
+    let masked_title = harness.get_by_label_contains("Masked (pose input)").rect();
+    let cell_width = depth_title.min.x - rgb_title.min.x;
+    let body_top = masked_title.max.y + 2.0;
+    let body_height = masked_title.min.y - rgb_title.min.y - (masked_title.height() + 8.0);
+    let rgb = image::open(take.join("cam4/rgb/000005.png"))
+        .expect("rgb")
+        .into_rgb8();
+    let depth = image::open(take.join("cam4/depth/000005.png"))
+        .expect("depth")
+        .into_luma16();
+
+    let mut verdicts = Vec::new();
+    for (fx, fy) in [
+        (0.5, 0.5),
+        (0.5, 0.3),
+        (0.5, 0.7),
+        (0.35, 0.5),
+        (0.65, 0.5),
+        (0.4, 0.35),
+    ] {
+        let pointer = egui::pos2(
+            masked_title.min.x + cell_width * fx,
+            body_top + body_height * fy,
+        );
+        harness.hover_at(pointer);
+        harness.run_steps(2);
+        let node = harness.get_by_label_contains("pixel x ");
+        let text = node
+            .accesskit_node()
+            .label()
+            .or_else(|| node.accesskit_node().value())
+            .expect("a label");
+        let numbers: Vec<u32> = text
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|part| !part.is_empty())
+            .map(|part| part.parse().expect("a number"))
+            .collect();
+        let (x, y) = (numbers[0], numbers[1]);
+        let expected = rgb.get_pixel(x, y).0.map(u32::from);
+        assert_eq!(numbers[2..5], expected, "{text}");
+        let mm = depth.get_pixel(x, y).0[0];
+        if mm == 0 {
+            harness.get_by_label("GT depth: no measurement");
+        } else {
+            harness.get_by_label(&format!("GT depth: {mm} mm"));
+        }
+        let verdict = if expected == [0, 0, 0] {
+            "black in the frame (kept or not, the network sees black)"
+        } else if mm > 0 && range.contains(f32::from(mm)) {
+            "kept by the mask"
+        } else {
+            "removed by the mask"
+        };
+        harness.get_by_label(verdict);
+        verdicts.push(verdict);
+    }
+    assert!(
+        verdicts.contains(&"kept by the mask") && verdicts.contains(&"removed by the mask"),
+        "hovered both a kept and a removed pixel: {verdicts:?}"
+    );
+
+    // Off the images, no readout.
+    harness.hover_at(egui::pos2(5.0, 5.0));
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("pixel x ").is_none());
 }

@@ -13,6 +13,7 @@ mod image_panel;
 mod models_panel;
 mod overlay;
 mod palette;
+mod pixel_readout;
 mod panels;
 mod playback;
 mod pose_error;

@@ -6,6 +6,7 @@ use egui::{Rect, RichText, Ui, pos2, vec2};
 use super::action_panel::banner_text;
 use super::image_panel::{image_panel, panel_title, split_title, text_in};
 use super::overlay::{draw_ground_truth_hands, draw_predicted_hands};
+use super::pixel_readout::{pixel_at, read_pixel, show_readout};
 use super::pose_error::JointColors;
 use super::settings::ViewerSettings;
 use super::skeleton_view::{SkeletonScene, skeleton_view};
@@ -94,7 +95,7 @@ pub fn central_panels(
 
     let rgb_title = if synthetic { "RGB (synthetic)" } else { "RGB" };
     let frame_size = textures.rgb.as_ref().map(|texture| texture.size_vec2());
-    image_panel(
+    let rgb_rect = image_panel(
         ui,
         cell(0.0, 0.0),
         rgb_title,
@@ -103,13 +104,14 @@ pub fn central_panels(
         "no frame yet",
         overlay(settings.show_2d_skeleton, shown.or(analysed)),
     );
+    readout_on_hover(ui, rgb_rect, shown.or(analysed), result);
 
     let (depth_title, depth_texture) = depth_panel(settings, textures);
     let depth_placeholder = match source {
         Some(info) if !info.has_depth => "no ground-truth depth and no depth model",
         _ => "no depth yet",
     };
-    image_panel(
+    let depth_rect = image_panel(
         ui,
         cell(1.0, 0.0),
         &format!("{depth_title}{catching_up}"),
@@ -118,6 +120,7 @@ pub fn central_panels(
         depth_placeholder,
         |_, _| {},
     );
+    readout_on_hover(ui, depth_rect, analysed, result);
 
     let masked_title = match result.map(|result| result.settings.mask) {
         Some(mask) => match mask.range {
@@ -131,7 +134,7 @@ pub fn central_panels(
         },
         None => "Masked (pose input)".to_owned(),
     } + &catching_up;
-    image_panel(
+    let masked_rect = image_panel(
         ui,
         cell(0.0, 1.0),
         &masked_title,
@@ -140,6 +143,7 @@ pub fn central_panels(
         "no frame yet",
         overlay(settings.skeleton_on_masked, analysed),
     );
+    readout_on_hover(ui, masked_rect, analysed, result);
 
     let (title, body) = split_title(cell(1.0, 1.0));
     let title_text = match (
@@ -167,6 +171,29 @@ pub fn central_panels(
             joint_errors,
         },
     );
+}
+
+/// Shows the pixel readout over `image_rect` while the pointer is on it (and no window
+/// covers it). `frame` is the frame the panel shows; `result` counts where it is of it.
+fn readout_on_hover(
+    ui: &mut Ui,
+    image_rect: Option<Rect>,
+    frame: Option<&Frame>,
+    result: Option<&FrameResult>,
+) {
+    let (Some(rect), Some(frame)) = (image_rect, frame) else {
+        return;
+    };
+    if !ui.rect_contains_pointer(rect) {
+        return;
+    }
+    let pixel = ui
+        .ctx()
+        .pointer_hover_pos()
+        .and_then(|pointer| pixel_at(rect, frame.rgb.dimensions(), pointer));
+    if let Some(readout) = pixel.and_then(|(x, y)| read_pixel(frame, result, x, y)) {
+        show_readout(ui, rect, &readout);
+    }
 }
 
 /// Whether two frames are the same frame of the same source position.
