@@ -41,6 +41,9 @@ fn viewer(dir: &Path, start: usize) -> (Harness<'static, ViewerApp>, std::path::
     let source = take.clone();
     let mut harness = Harness::builder()
         .with_size(WINDOW)
+        // Each queued event is one step: at 60 steps a second, two clicks make a
+        // double-click (egui wants them within 0.3 s).
+        .with_step_dt(1.0 / 60.0)
         .wgpu()
         .build_eframe(move |cc| {
             ViewerApp::new(
@@ -178,4 +181,68 @@ fn hovering_an_image_reads_out_the_pixel() {
     harness.hover_at(egui::pos2(5.0, 5.0));
     harness.run_steps(2);
     assert!(harness.query_by_label_contains("pixel x ").is_none());
+}
+
+/// Presses and releases the primary button at `pos` twice within one frame: a
+/// double-click.
+fn double_click(harness: &mut Harness<'_, ViewerApp>, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    // Half a second since any earlier click, so this one is not a third.
+    harness.run_steps(30);
+    for _ in 0..2 {
+        for pressed in [true, false] {
+            harness.event(egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+    }
+    harness.run_steps(3);
+}
+
+#[test]
+fn double_click_maximises_a_panel_and_escape_restores_the_grid() {
+    use sharp_viewer::ui::{GridPanel, ViewerSettings};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut harness, _) = viewer(dir.path(), 2);
+    let masked_title = harness.get_by_label_contains("Masked (pose input)").rect();
+    let inside = masked_title.center() + egui::vec2(0.0, 120.0);
+    double_click(&mut harness, inside);
+    assert_eq!(
+        harness.state_mut().settings_mut().maximised_panel,
+        Some(GridPanel::Masked)
+    );
+    assert!(
+        harness.query_by_label("RGB (synthetic)").is_none(),
+        "the other panels give way"
+    );
+    let maximised_title = harness.get_by_label_contains("Masked (pose input)").rect();
+    assert!(
+        maximised_title.min.y < masked_title.min.y,
+        "the masked panel moves up to fill the grid"
+    );
+
+    // The choice is part of the persisted settings.
+    let saved = serde_json::to_string(harness.state_mut().settings_mut()).expect("serialise");
+    let restored: ViewerSettings = serde_json::from_str(&saved).expect("deserialise");
+    assert_eq!(restored.maximised_panel, Some(GridPanel::Masked));
+
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert_eq!(harness.state_mut().settings_mut().maximised_panel, None);
+    harness.get_by_label("RGB (synthetic)");
+
+    // Double-click again on the maximised panel restores the grid too.
+    double_click(&mut harness, inside);
+    assert!(harness.state_mut().settings_mut().maximised_panel.is_some());
+    let centre = harness
+        .get_by_label_contains("Masked (pose input)")
+        .rect()
+        .center()
+        + egui::vec2(0.0, 200.0);
+    double_click(&mut harness, centre);
+    assert_eq!(harness.state_mut().settings_mut().maximised_panel, None);
 }

@@ -565,7 +565,14 @@ impl eframe::App for ViewerApp {
         self.stats.record_ui_frame(now);
         self.poll_pipeline(&ctx);
         self.poll_figure_export();
+        let help_was_open = self.help.open;
         self.help.handle_keys(&ctx);
+        if !help_was_open
+            && !ctx.egui_wants_keyboard_input()
+            && ctx.input(|input| input.key_pressed(Key::Escape))
+        {
+            self.settings.maximised_panel = None;
+        }
         self.handle_keys(&ctx);
         let outcome = self.sources.ui(
             &ctx,

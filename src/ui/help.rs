@@ -15,11 +15,11 @@ pub const KEYS: [(&str, &str); 8] = [
     ("- / + (or [ / ])", "slower / faster playback"),
     ("F12 or Ctrl+E", "export the shown frame's figure"),
     ("F1 or ?", "show / hide this help"),
-    ("Esc", "close this help"),
+    ("Esc", "close this help, or restore the 2x2 grid"),
 ];
 
 /// Mouse actions: where, then what they do.
-pub const MOUSE: [(&str, &str); 6] = [
+pub const MOUSE: [(&str, &str); 7] = [
     (
         "timeline: click or drag",
         "seek; the bar names the action under the pointer",
@@ -27,6 +27,10 @@ pub const MOUSE: [(&str, &str); 6] = [
     ("3D view: drag", "orbit around the hands"),
     ("3D view: scroll", "zoom"),
     ("3D view: double-click", "reset the view"),
+    (
+        "panel: double-click (3D view: its title)",
+        "fill the window with it; again to restore",
+    ),
     ("any control: hover", "what it does, and its key"),
     (
         "window: drop a folder or video",

@@ -28,7 +28,7 @@ mod timeline;
 
 pub use app::{FIGURE_FOLDER, LaunchOptions, ViewerApp};
 pub use playback::Playback;
-pub use settings::ViewerSettings;
+pub use settings::{GridPanel, ViewerSettings};
 pub use skeleton_view::OrbitCamera;
 pub use sources_ui::SourceSettings;
 pub use stats::{PipelineStats, Summary, summarize};
