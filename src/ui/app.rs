@@ -196,8 +196,12 @@ impl ViewerApp {
                 PipelineEvent::Opened(info) => {
                     self.playback = Playback::new(info.frame_count, info.fps);
                     self.mpjpe.reset(info.frame_count);
+                    // Nothing of the previous source stays on screen: not its frame,
+                    // its action banner, its skeletons nor its analysis images.
                     self.outcome = None;
                     self.shown = None;
+                    self.result = None;
+                    self.textures = PanelTextures::default();
                     self.playback.seek(self.start_position, Instant::now());
                     self.start_position = 0;
                     self.pipeline.seek(self.playback.position());
