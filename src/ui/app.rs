@@ -239,7 +239,8 @@ impl ViewerApp {
             self.textures.update_analysis(ctx, &result);
             self.outcome = frame_outcome(&result);
             if let Some(outcome) = &self.outcome {
-                self.mpjpe.record_outcome(result.frame.position, outcome);
+                self.mpjpe
+                    .record_processed(result.frame.position, outcome, &result.settings);
             }
             self.result = Some(result);
         }

@@ -20,9 +20,14 @@ pub fn mpjpe_plot(ui: &mut Ui, history: &MpjpeHistory, position: usize) {
             .map_or("-".to_owned(), |mm| format!("{mm:.1} mm"));
         ui.label(format!("this frame: {current}"));
         ui.separator();
+        let since = if history.restarted() {
+            " since the settings changed"
+        } else {
+            " so far"
+        };
         match history.mean() {
             Some(mean) => ui.label(format!(
-                "take mean: {mean:.1} mm over the {} frames evaluated so far (of {})",
+                "take mean: {mean:.1} mm over the {} frames evaluated{since} (of {})",
                 history.len(),
                 history.frame_count()
             )),
