@@ -4,6 +4,7 @@
 mod action_panel;
 mod app;
 mod browser;
+mod browser_filter;
 mod camera_panel;
 mod controls;
 mod error_plot;
