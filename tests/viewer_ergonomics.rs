@@ -246,3 +246,19 @@ fn double_click_maximises_a_panel_and_escape_restores_the_grid() {
     double_click(&mut harness, centre);
     assert_eq!(harness.state_mut().settings_mut().maximised_panel, None);
 }
+
+/// The README's screenshot, `assets/screenshot.png`, is this test's snapshot of the viewer
+/// on the synthetic sample without models (ground truth only), so it stays current: when
+/// the window changes the test fails until `UPDATE_SNAPSHOTS=1 cargo test --test
+/// viewer_ergonomics readme_screenshot` rewrites it.
+#[test]
+fn the_readme_screenshot_is_current() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut harness, _) = viewer(dir.path(), 6);
+    // Frame rates and latencies differ run to run: keep them out of the picture.
+    harness.state_mut().settings_mut().show_speed_readout = false;
+    harness.run_steps(4);
+    let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let options = egui_kittest::SnapshotOptions::new().output_path(assets);
+    harness.snapshot_options("screenshot", &options);
+}
