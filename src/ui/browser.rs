@@ -68,6 +68,8 @@ impl DatasetBrowser {
         let mut open = self.open;
         egui::Window::new("H2O dataset")
             .open(&mut open)
+            // Right of the side panel (270 points wide), so it does not hide the controls.
+            .default_pos([290.0, 40.0])
             .default_size([480.0, 560.0])
             .resizable(true)
             .show(ctx, |ui| action = self.contents(ui, current));
