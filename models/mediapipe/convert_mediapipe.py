@@ -18,9 +18,9 @@ Steps:
 
 Run it in a throwaway venv, never in the viewer's environment (Python 3.11)::
 
-    python3 -m venv /work/venvs/mp-convert
-    /work/venvs/mp-convert/bin/pip install -r models/mediapipe/requirements.txt
-    /work/venvs/mp-convert/bin/python models/mediapipe/convert_mediapipe.py
+    python3 -m venv ~/.venvs/mp-convert
+    ~/.venvs/mp-convert/bin/pip install -r models/mediapipe/requirements.txt
+    ~/.venvs/mp-convert/bin/python models/mediapipe/convert_mediapipe.py
 
 Pass ``--wheel PATH`` to use an already downloaded wheel (its sha256 is still checked).
 """

@@ -9,6 +9,7 @@ use super::action_panel::action_section;
 use super::controls::{display_controls, mask_controls, source_details, timing_readout};
 use super::error_plot::mpjpe_plot;
 use super::figure_export::{FigureExport, viewer_figure_options};
+use super::help::Help;
 use super::models_panel::models_section;
 use super::panels::{PanelContent, central_panels};
 use super::playback::Playback;
@@ -92,6 +93,8 @@ pub struct ViewerApp {
     figure_folder: std::path::PathBuf,
     /// Whether the pipeline was told to hold analysis (timeline dragged, analysis slow).
     analysis_held: bool,
+    /// The help overlay.
+    help: Help,
 }
 
 impl ViewerApp {
@@ -134,6 +137,7 @@ impl ViewerApp {
             figure_export: None,
             figure_folder: launch.figure_folder,
             analysis_held: false,
+            help: Help::default(),
         })
     }
 
@@ -151,6 +155,11 @@ impl ViewerApp {
     /// The open source, if any (for tests).
     pub fn source(&self) -> Option<&SourceInfo> {
         self.source.as_ref()
+    }
+
+    /// Whether the help overlay is open (for tests).
+    pub fn help_open(&self) -> bool {
+        self.help.open
     }
 
     /// The persisted settings.
@@ -184,8 +193,12 @@ impl ViewerApp {
                 PipelineEvent::Opened(info) => {
                     self.playback = Playback::new(info.frame_count, info.fps);
                     self.mpjpe.reset(info.frame_count);
+                    // Nothing of the previous source stays on screen: not its frame,
+                    // its action banner, its skeletons nor its analysis images.
                     self.outcome = None;
                     self.shown = None;
+                    self.result = None;
+                    self.textures = PanelTextures::default();
                     self.playback.seek(self.start_position, Instant::now());
                     self.start_position = 0;
                     self.pipeline.seek(self.playback.position());
@@ -223,7 +236,8 @@ impl ViewerApp {
             self.textures.update_analysis(ctx, &result);
             self.outcome = frame_outcome(&result);
             if let Some(outcome) = &self.outcome {
-                self.mpjpe.record_outcome(result.frame.position, outcome);
+                self.mpjpe
+                    .record_processed(result.frame.position, outcome, &result.settings);
             }
             self.result = Some(result);
         }
@@ -396,6 +410,7 @@ impl ViewerApp {
                         ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                     }
                 });
+                self.help.menu(ui);
                 ui.separator();
                 ui.strong("SHARP Viewer");
                 if let Some(source) = &self.source {
@@ -553,6 +568,14 @@ impl eframe::App for ViewerApp {
         self.stats.record_ui_frame(now);
         self.poll_pipeline(&ctx);
         self.poll_figure_export();
+        let help_was_open = self.help.open;
+        self.help.handle_keys(&ctx);
+        if !help_was_open
+            && !ctx.egui_wants_keyboard_input()
+            && ctx.input(|input| input.key_pressed(Key::Escape))
+        {
+            self.settings.maximised_panel = None;
+        }
         self.handle_keys(&ctx);
         let outcome = self.sources.ui(
             &ctx,
@@ -578,6 +601,7 @@ impl eframe::App for ViewerApp {
         self.bottom_bar(ui);
         self.side_panel(ui);
         self.central(ui);
+        self.help.window(&ctx);
         if self.playback.is_playing()
             || matches!(self.status, Status::Opening | Status::Generating { .. })
         {

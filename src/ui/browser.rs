@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use egui::{Color32, RichText, Ui};
 
 use super::background::{self, BackgroundJob, JobState};
+use super::browser_filter::{counted, take_matches};
 use crate::source::{CatalogTake, DatasetCatalog, TakeHealth};
 
 /// What the user asked the browser for.
@@ -61,6 +62,8 @@ impl DatasetBrowser {
         let mut open = self.open;
         egui::Window::new("H2O dataset")
             .open(&mut open)
+            // Right of the side panel (270 points wide), so it does not hide the controls.
+            .default_pos([290.0, 40.0])
             .default_size([480.0, 560.0])
             .resizable(true)
             .show(ctx, |ui| action = self.contents(ui, current));
@@ -110,13 +113,29 @@ impl DatasetBrowser {
             return action;
         };
         summary(ui, catalog);
+        let filter = self.filter.clone();
+        let matching = catalog
+            .takes()
+            .filter(|take| take_matches(take, &filter))
+            .count();
         ui.horizontal(|ui| {
             ui.label("filter:");
-            ui.text_edit_singleline(&mut self.filter)
-                .on_hover_text("part of subject/scene/take, e.g. `k2` or `subject3/o1`");
+            ui.text_edit_singleline(&mut self.filter).on_hover_text(
+                "words that must all match the take's subject/scene/take path or its splits, \
+                 e.g. `k2`, `subject3 o1`, `test`",
+            );
+            if !filter.trim().is_empty() {
+                ui.weak(format!(
+                    "{} of {}",
+                    matching,
+                    counted(catalog.takes().count(), "take")
+                ));
+            }
         });
         ui.separator();
-        let filter = self.filter.trim().to_lowercase();
+        if matching == 0 && !filter.trim().is_empty() {
+            ui.weak(format!("no match for \"{}\"", filter.trim()));
+        }
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -125,37 +144,41 @@ impl DatasetBrowser {
                         scene
                             .takes
                             .iter()
-                            .filter(|take| take.relative.to_lowercase().contains(&filter))
+                            .filter(|take| take_matches(take, &filter))
                             .count()
                     };
                     let count: usize = subject.scenes.iter().map(takes_shown).sum();
                     if count == 0 {
                         continue;
                     }
-                    egui::CollapsingHeader::new(format!("{} ({count} takes)", subject.name))
-                        .id_salt(("subject", &subject.name))
-                        .default_open(true)
-                        .show(ui, |ui| {
-                            for scene in &subject.scenes {
-                                let shown = takes_shown(scene);
-                                if shown == 0 {
-                                    continue;
-                                }
-                                egui::CollapsingHeader::new(format!("{} ({shown})", scene.name))
-                                    .id_salt(("scene", &subject.name, &scene.name))
-                                    .default_open(true)
-                                    .show(ui, |ui| {
-                                        for take in &scene.takes {
-                                            if !take.relative.to_lowercase().contains(&filter) {
-                                                continue;
-                                            }
-                                            if let Some(path) = take_row(ui, take, current) {
-                                                action = Some(BrowserAction::OpenTake(path));
-                                            }
-                                        }
-                                    });
+                    egui::CollapsingHeader::new(format!(
+                        "{} ({})",
+                        subject.name,
+                        counted(count, "take")
+                    ))
+                    .id_salt(("subject", &subject.name))
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        for scene in &subject.scenes {
+                            let shown = takes_shown(scene);
+                            if shown == 0 {
+                                continue;
                             }
-                        });
+                            egui::CollapsingHeader::new(format!("{} ({shown})", scene.name))
+                                .id_salt(("scene", &subject.name, &scene.name))
+                                .default_open(true)
+                                .show(ui, |ui| {
+                                    for take in &scene.takes {
+                                        if !take_matches(take, &filter) {
+                                            continue;
+                                        }
+                                        if let Some(path) = take_row(ui, take, current) {
+                                            action = Some(BrowserAction::OpenTake(path));
+                                        }
+                                    }
+                                });
+                        }
+                    });
                 }
             });
         action
@@ -176,7 +199,7 @@ fn summary(ui: &mut Ui, catalog: &DatasetCatalog) {
                     .background_color(Color32::from_rgb(250, 200, 60)),
             );
         }
-        ui.label(format!("{total} takes"));
+        ui.label(counted(total, "take"));
         if broken > 0 {
             ui.colored_label(ui.visuals().warn_fg_color, format!("{broken} broken"));
         }
@@ -188,7 +211,7 @@ fn summary(ui: &mut Ui, catalog: &DatasetCatalog) {
     });
     if !catalog.problems.is_empty() {
         egui::CollapsingHeader::new(
-            RichText::new(format!("{} split file problem(s)", catalog.problems.len()))
+            RichText::new(counted(catalog.problems.len(), "split file problem"))
                 .color(ui.visuals().warn_fg_color),
         )
         .id_salt("split-problems")
@@ -205,9 +228,11 @@ fn take_row(ui: &mut Ui, take: &CatalogTake, current: Option<&str>) -> Option<Pa
     let mut clicked = None;
     ui.horizontal(|ui| {
         let (icon, colour, hover) = match &take.health {
-            TakeHealth::Complete => ("✔", Color32::from_rgb(110, 190, 110), String::new()),
-            TakeHealth::Incomplete(notes) => ("⚠", ui.visuals().warn_fg_color, notes.join("\n")),
-            TakeHealth::Broken(reason) => ("✖", ui.visuals().error_fg_color, reason.clone()),
+            TakeHealth::Complete => ("ok", Color32::from_rgb(110, 190, 110), String::new()),
+            TakeHealth::Incomplete(notes) => {
+                ("incomplete", ui.visuals().warn_fg_color, notes.join("\n"))
+            }
+            TakeHealth::Broken(reason) => ("broken", ui.visuals().error_fg_color, reason.clone()),
         };
         let icon = ui.colored_label(colour, icon);
         if !hover.is_empty() {

@@ -206,10 +206,10 @@ impl CameraPanel {
         ui.separator();
         ui.horizontal(|ui| {
             if streaming {
-                if ui.button("■ Stop camera").clicked() {
+                if ui.button("Stop camera").clicked() {
                     action = Some(CameraAction::Stop);
                 }
-            } else if ui.button("▶ Start camera").clicked() {
+            } else if ui.button("Start camera").clicked() {
                 action = Some(CameraAction::Start);
             }
         });
@@ -247,7 +247,7 @@ impl CameraPanel {
     ) {
         ui.horizontal(|ui| {
             ui.strong("Camera");
-            if ui.button("⟳ Refresh").clicked() {
+            if ui.button("Refresh").clicked() {
                 self.refresh(ui.ctx(), backend);
             }
             if self.cameras.running() {
@@ -346,15 +346,15 @@ impl CameraPanel {
                 written,
                 dropped,
             } => {
-                if ui.button("■ Stop recording").clicked() {
+                if ui.button("Stop recording").clicked() {
                     action = Some(CameraAction::StopRecording);
                 }
-                ui.colored_label(Color32::from_rgb(230, 60, 60), "● REC");
+                ui.colored_label(Color32::from_rgb(230, 60, 60), "REC");
                 ui.label(format!("{written} frames, {dropped} dropped"))
                     .on_hover_text(dir.display().to_string());
             }
             other => {
-                if ui.button("● Record").clicked() {
+                if ui.button("Record").clicked() {
                     action = Some(CameraAction::StartRecording(settings.recordings_root()));
                 }
                 match other {
@@ -395,7 +395,7 @@ impl CameraPanel {
             );
             ui.strong(&info.name);
             if ui
-                .button("■ Stop")
+                .button("Stop")
                 .on_hover_text("close the camera")
                 .clicked()
             {

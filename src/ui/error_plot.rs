@@ -10,6 +10,29 @@ use super::pose_error::{BAD_COLOR, FAIR_COLOR, FAIR_MM, GOOD_COLOR, GOOD_MM, Mpj
 const PLOT_HEIGHT: f32 = 70.0;
 /// Colour of the curve.
 const CURVE_COLOR: Color32 = Color32::from_rgb(120, 180, 255);
+/// About how many labelled ticks the short y axis gets, whatever its scale.
+const Y_TICKS: f64 = 3.0;
+
+/// A tick step of 1, 2 or 5 times a power of ten that splits `span` into about `ticks`
+/// intervals (at least one), so the axis is labelled at any scale (0-60 mm or 0-2000 mm).
+fn nice_tick_step(span: f64, ticks: f64) -> f64 {
+    if !(span.is_finite() && span > 0.0) {
+        return 1.0;
+    }
+    let raw = span / ticks.max(1.0);
+    let power = 10f64.powf(raw.log10().floor());
+    let mantissa = raw / power;
+    let nice = if mantissa <= 1.0 {
+        1.0
+    } else if mantissa <= 2.0 {
+        2.0
+    } else if mantissa <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * power
+}
 
 /// Shows the readout line and the MPJPE curve of the take, `position` marked.
 pub fn mpjpe_plot(ui: &mut Ui, history: &MpjpeHistory, position: usize) {
@@ -20,9 +43,14 @@ pub fn mpjpe_plot(ui: &mut Ui, history: &MpjpeHistory, position: usize) {
             .map_or("-".to_owned(), |mm| format!("{mm:.1} mm"));
         ui.label(format!("this frame: {current}"));
         ui.separator();
+        let since = if history.restarted() {
+            " since the settings changed"
+        } else {
+            " so far"
+        };
         match history.mean() {
             Some(mean) => ui.label(format!(
-                "take mean: {mean:.1} mm over the {} frames evaluated so far (of {})",
+                "take mean: {mean:.1} mm over the {} frames evaluated{since} (of {})",
                 history.len(),
                 history.frame_count()
             )),
@@ -48,6 +76,10 @@ pub fn mpjpe_plot(ui: &mut Ui, history: &MpjpeHistory, position: usize) {
         .include_y(0.0)
         .include_y(f64::from(FAIR_MM))
         .y_axis_label("mm")
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(|input| {
+            let step = nice_tick_step(input.bounds.1 - input.bounds.0, Y_TICKS);
+            [step, step * 2.0, step * 10.0]
+        }))
         .show(ui, |plot| {
             plot.hline(
                 HLine::new("20 mm", f64::from(GOOD_MM))
@@ -101,5 +133,25 @@ pub fn paint_error_legend(painter: &Painter, rect: Rect) {
             font.clone(),
             Color32::WHITE,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nice_tick_step;
+
+    #[test]
+    fn tick_steps_are_one_two_or_five_times_a_power_of_ten_at_any_scale() {
+        assert_eq!(nice_tick_step(60.0, 3.0), 20.0);
+        assert_eq!(nice_tick_step(55.0, 3.0), 20.0);
+        assert_eq!(nice_tick_step(2000.0, 3.0), 1000.0);
+        assert_eq!(nice_tick_step(130.0, 3.0), 50.0);
+        assert!((nice_tick_step(0.3, 3.0) - 0.1).abs() < 1e-12);
+        assert_eq!(nice_tick_step(0.0, 3.0), 1.0);
+        assert_eq!(nice_tick_step(f64::NAN, 3.0), 1.0);
+        for span in [1.0, 7.0, 45.0, 333.0, 9_000.0] {
+            let intervals = span / nice_tick_step(span, 3.0);
+            assert!((1.0..=6.0).contains(&intervals), "{span}: {intervals}");
+        }
     }
 }

@@ -11,7 +11,8 @@ pub const TITLE_HEIGHT: f32 = 18.0;
 /// Draws `title` above the cell and the texture fitted below it (stretched to
 /// `display_size`'s aspect when given, e.g. a 384x384 depth map shown as the frame it
 /// covers), then calls `overlay` with the painter and the screen rectangle the image
-/// occupies. Without a texture the cell shows `placeholder`.
+/// occupies. Without a texture the cell shows `placeholder`. Returns the screen rectangle
+/// of the image, when there is one.
 pub fn image_panel(
     ui: &mut Ui,
     cell: Rect,
@@ -20,7 +21,7 @@ pub fn image_panel(
     display_size: Option<egui::Vec2>,
     placeholder: &str,
     overlay: impl FnOnce(&Painter, Rect),
-) {
+) -> Option<Rect> {
     let painter = ui.painter_at(cell);
     let (title_rect, body) = split_title(cell);
     panel_title(ui, title_rect, title);
@@ -35,6 +36,7 @@ pub fn image_panel(
                 Color32::WHITE,
             );
             overlay(&painter, image_rect);
+            Some(image_rect)
         }
         None => {
             painter.text(
@@ -44,6 +46,7 @@ pub fn image_panel(
                 FontId::proportional(13.0),
                 ui.visuals().weak_text_color(),
             );
+            None
         }
     }
 }

@@ -6,8 +6,9 @@ use egui::{Rect, RichText, Ui, pos2, vec2};
 use super::action_panel::banner_text;
 use super::image_panel::{image_panel, panel_title, split_title, text_in};
 use super::overlay::{draw_ground_truth_hands, draw_predicted_hands};
+use super::pixel_readout::{pixel_at, read_pixel, show_readout};
 use super::pose_error::JointColors;
-use super::settings::ViewerSettings;
+use super::settings::{GridPanel, ViewerSettings};
 use super::skeleton_view::{SkeletonScene, skeleton_view};
 use super::textures::PanelTextures;
 use crate::pipeline::FrameResult;
@@ -57,12 +58,18 @@ pub fn central_panels(
     );
     let grid = Rect::from_min_max(pos2(area.min.x, banner.max.y + 4.0), area.max);
     let cell_size = vec2((grid.width() - GAP) / 2.0, (grid.height() - GAP) / 2.0);
+    let maximised = settings.maximised_panel;
+    let shows = |panel: GridPanel| maximised.is_none_or(|only| only == panel);
     let cell = |column: f32, row: f32| {
+        if maximised.is_some() {
+            return grid;
+        }
         Rect::from_min_size(
             grid.min + vec2(column * (cell_size.x + GAP), row * (cell_size.y + GAP)),
             cell_size,
         )
     };
+    let mut double_clicked = None;
 
     let analysed = result.map(|result| &result.frame);
     let ground_truth = result.and_then(|result| result.frame.annotations.hands);
@@ -94,30 +101,42 @@ pub fn central_panels(
 
     let rgb_title = if synthetic { "RGB (synthetic)" } else { "RGB" };
     let frame_size = textures.rgb.as_ref().map(|texture| texture.size_vec2());
-    image_panel(
-        ui,
-        cell(0.0, 0.0),
-        rgb_title,
-        textures.rgb.as_ref(),
-        None,
-        "no frame yet",
-        overlay(settings.show_2d_skeleton, shown.or(analysed)),
-    );
+    if shows(GridPanel::Rgb) {
+        let rgb_rect = image_panel(
+            ui,
+            cell(0.0, 0.0),
+            rgb_title,
+            textures.rgb.as_ref(),
+            None,
+            "no frame yet",
+            overlay(settings.show_2d_skeleton, shown.or(analysed)),
+        );
+        if was_double_clicked(ui, cell(0.0, 0.0)) {
+            double_clicked = Some(GridPanel::Rgb);
+        }
+        readout_on_hover(ui, rgb_rect, shown.or(analysed), result);
+    }
 
     let (depth_title, depth_texture) = depth_panel(settings, textures);
     let depth_placeholder = match source {
         Some(info) if !info.has_depth => "no ground-truth depth and no depth model",
         _ => "no depth yet",
     };
-    image_panel(
-        ui,
-        cell(1.0, 0.0),
-        &format!("{depth_title}{catching_up}"),
-        depth_texture,
-        frame_size,
-        depth_placeholder,
-        |_, _| {},
-    );
+    if shows(GridPanel::Depth) {
+        let depth_rect = image_panel(
+            ui,
+            cell(1.0, 0.0),
+            &format!("{depth_title}{catching_up}"),
+            depth_texture,
+            frame_size,
+            depth_placeholder,
+            |_, _| {},
+        );
+        if was_double_clicked(ui, cell(1.0, 0.0)) {
+            double_clicked = Some(GridPanel::Depth);
+        }
+        readout_on_hover(ui, depth_rect, analysed, result);
+    }
 
     let masked_title = match result.map(|result| result.settings.mask) {
         Some(mask) => match mask.range {
@@ -131,42 +150,97 @@ pub fn central_panels(
         },
         None => "Masked (pose input)".to_owned(),
     } + &catching_up;
-    image_panel(
-        ui,
-        cell(0.0, 1.0),
-        &masked_title,
-        textures.masked.as_ref(),
-        None,
-        "no frame yet",
-        overlay(settings.skeleton_on_masked, analysed),
-    );
-
-    let (title, body) = split_title(cell(1.0, 1.0));
-    let title_text = match (
-        pose.map(|pose| pose.backend.label()),
-        ground_truth.is_some(),
-    ) {
-        (Some(backend), true) if joint_errors.is_some() => {
-            format!("3D skeleton ({backend} coloured by error, grey: GT; camera frame)")
+    if shows(GridPanel::Masked) {
+        let masked_rect = image_panel(
+            ui,
+            cell(0.0, 1.0),
+            &masked_title,
+            textures.masked.as_ref(),
+            None,
+            "no frame yet",
+            overlay(settings.skeleton_on_masked, analysed),
+        );
+        if was_double_clicked(ui, cell(0.0, 1.0)) {
+            double_clicked = Some(GridPanel::Masked);
         }
-        (Some(backend), true) => format!("3D skeleton (colour: {backend}, grey: GT; camera frame)"),
-        (Some(backend), false) => format!("3D skeleton ({backend}; camera frame)"),
-        (None, _) => "3D skeleton (GT; camera frame)".to_owned(),
-    } + &catching_up;
-    panel_title(ui, title, &title_text);
-    let predicted_m = pose.map(|pose| pose.prediction.hands.scaled(0.001));
-    let object = result.and_then(|result| result.frame.annotations.object);
-    skeleton_view(
-        ui,
-        body,
-        &mut settings.camera_3d,
-        SkeletonScene {
-            ground_truth: ground_truth.as_ref(),
-            predicted: predicted_m.as_ref(),
-            object: object.as_ref(),
-            joint_errors,
-        },
-    );
+        readout_on_hover(ui, masked_rect, analysed, result);
+    }
+
+    if shows(GridPanel::Skeleton) {
+        let (title, body) = split_title(cell(1.0, 1.0));
+        let title_text = match (
+            pose.map(|pose| pose.backend.label()),
+            ground_truth.is_some(),
+        ) {
+            (Some(backend), true) if joint_errors.is_some() => {
+                format!("3D skeleton ({backend} coloured by error, grey: GT; camera frame)")
+            }
+            (Some(backend), true) => {
+                format!("3D skeleton (colour: {backend}, grey: GT; camera frame)")
+            }
+            (Some(backend), false) => format!("3D skeleton ({backend}; camera frame)"),
+            (None, _) => "3D skeleton (GT; camera frame)".to_owned(),
+        } + &catching_up;
+        panel_title(ui, title, &title_text);
+        // The 3D view uses double-click to reset its camera: its title maximises it.
+        if was_double_clicked(ui, title) {
+            double_clicked = Some(GridPanel::Skeleton);
+        }
+        let predicted_m = pose.map(|pose| pose.prediction.hands.scaled(0.001));
+        let object = result.and_then(|result| result.frame.annotations.object);
+        skeleton_view(
+            ui,
+            body,
+            &mut settings.camera_3d,
+            SkeletonScene {
+                ground_truth: ground_truth.as_ref(),
+                predicted: predicted_m.as_ref(),
+                object: object.as_ref(),
+                joint_errors,
+            },
+        );
+    }
+    if let Some(panel) = double_clicked {
+        settings.maximised_panel = match maximised {
+            Some(_) => None,
+            None => Some(panel),
+        };
+    }
+}
+
+/// Whether the pointer double-clicked inside `rect` this frame, with no window over it.
+/// Read from the pointer rather than a widget, so the labels in the panel (which take
+/// clicks for text selection) do not swallow it.
+fn was_double_clicked(ui: &Ui, rect: Rect) -> bool {
+    ui.rect_contains_pointer(rect)
+        && ui.input(|input| {
+            input
+                .pointer
+                .button_double_clicked(egui::PointerButton::Primary)
+        })
+}
+
+/// Shows the pixel readout over `image_rect` while the pointer is on it (and no window
+/// covers it). `frame` is the frame the panel shows; `result` counts where it is of it.
+fn readout_on_hover(
+    ui: &mut Ui,
+    image_rect: Option<Rect>,
+    frame: Option<&Frame>,
+    result: Option<&FrameResult>,
+) {
+    let (Some(rect), Some(frame)) = (image_rect, frame) else {
+        return;
+    };
+    if !ui.rect_contains_pointer(rect) {
+        return;
+    }
+    let pixel = ui
+        .ctx()
+        .pointer_hover_pos()
+        .and_then(|pointer| pixel_at(rect, frame.rgb.dimensions(), pointer));
+    if let Some(readout) = pixel.and_then(|(x, y)| read_pixel(frame, result, x, y)) {
+        show_readout(ui, rect, &readout);
+    }
 }
 
 /// Whether two frames are the same frame of the same source position.

@@ -5,10 +5,12 @@
 
 use std::collections::BTreeMap;
 
+use egui::Color32;
+
+use crate::chain::ProcessSettings;
 use crate::eval::FrameOutcome;
 use crate::geometry::JOINTS_PER_HAND;
 use crate::pipeline::FrameResult;
-use egui::Color32;
 
 /// Joints closer than this to the ground truth are drawn green (millimetres).
 pub const GOOD_MM: f32 = crate::viz::GOOD_MM;
@@ -60,6 +62,10 @@ pub fn frame_outcome(result: &FrameResult) -> Option<FrameOutcome> {
 pub struct MpjpeHistory {
     frames: BTreeMap<usize, f64>,
     frame_count: usize,
+    /// The settings every recorded frame was processed with.
+    settings: Option<ProcessSettings>,
+    /// Whether frames were dropped because the settings changed since the take opened.
+    restarted: bool,
 }
 
 impl MpjpeHistory {
@@ -67,6 +73,32 @@ impl MpjpeHistory {
     pub fn reset(&mut self, frame_count: usize) {
         self.frames.clear();
         self.frame_count = frame_count;
+        self.settings = None;
+        self.restarted = false;
+    }
+
+    /// Records a frame processed with `settings`. When they differ from those of the
+    /// frames recorded so far, those frames are forgotten first: a mean over frames
+    /// computed with different ranges or backends would describe neither.
+    pub fn record_processed(
+        &mut self,
+        position: usize,
+        outcome: &FrameOutcome,
+        settings: &ProcessSettings,
+    ) {
+        if self.settings.as_ref() != Some(settings) {
+            if !self.frames.is_empty() {
+                self.restarted = true;
+            }
+            self.frames.clear();
+            self.settings = Some(*settings);
+        }
+        self.record_outcome(position, outcome);
+    }
+
+    /// Whether the history restarted because the settings changed.
+    pub fn restarted(&self) -> bool {
+        self.restarted
     }
 
     /// Records (or replaces) the MPJPE of the frame at `position`; positions outside the
@@ -178,7 +210,28 @@ mod tests {
         );
         history.reset(5);
         assert!(history.is_empty());
+        assert!(!history.restarted());
         assert_eq!(history.frame_count(), 5);
         assert_eq!(history.mean(), None);
+    }
+
+    #[test]
+    fn a_settings_change_restarts_the_take_mean() {
+        let mut history = MpjpeHistory::default();
+        history.reset(10);
+        let first = crate::ui::ViewerSettings::default().process_settings();
+        history.record_processed(0, &outcome(Some(10.0), Some(10.0)), &first);
+        history.record_processed(1, &outcome(Some(30.0), Some(30.0)), &first);
+        assert_eq!(history.mean(), Some(20.0));
+        assert!(!history.restarted());
+        let mut second = first;
+        second.mask.range = None;
+        assert_ne!(first, second);
+        history.record_processed(1, &outcome(Some(50.0), Some(50.0)), &second);
+        assert_eq!(history.len(), 1, "frames of the old settings are gone");
+        assert_eq!(history.mean(), Some(50.0));
+        assert!(history.restarted());
+        history.reset(10);
+        assert!(!history.restarted());
     }
 }

@@ -60,6 +60,21 @@ pub struct ViewerSettings {
     pub hands: HandsSettings,
     /// Cache size, camera, intrinsics, recordings folder, dataset root.
     pub sources: SourceSettings,
+    /// The panel that fills the whole grid (double-click), or `None` for the 2x2 grid.
+    pub maximised_panel: Option<GridPanel>,
+}
+
+/// One of the four panels of the central grid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GridPanel {
+    /// The RGB frame with the 2D skeletons.
+    Rgb,
+    /// Pseudo-depth or ground-truth depth.
+    Depth,
+    /// The masked frame the pose network sees.
+    Masked,
+    /// The 3D skeleton view.
+    Skeleton,
 }
 
 impl Default for ViewerSettings {
@@ -85,6 +100,7 @@ impl Default for ViewerSettings {
             pose_backend: PoseBackend::default(),
             hands: HandsSettings::default(),
             sources: SourceSettings::default(),
+            maximised_panel: None,
         }
     }
 }

@@ -39,6 +39,10 @@ impl Default for OrbitCamera {
 impl OrbitCamera {
     /// Vertical field of view, radians.
     pub const FOV_Y: f32 = 0.9;
+    /// Closest zoom, metres: a hand (about 0.2 m) still fits the view.
+    pub const MIN_DISTANCE: f32 = 0.15;
+    /// Farthest zoom, metres: both hands stay larger than a few pixels.
+    pub const MAX_DISTANCE: f32 = 3.0;
 
     /// The eye position.
     pub fn eye(&self) -> Vec3 {
@@ -65,7 +69,8 @@ impl OrbitCamera {
     pub fn handle_input(&mut self, drag: egui::Vec2, scroll: f32) {
         self.yaw -= drag.x * 0.01;
         self.pitch = (self.pitch + drag.y * 0.01).clamp(-1.5, 1.5);
-        self.distance = (self.distance * (-scroll * 0.002).exp()).clamp(0.1, 10.0);
+        self.distance =
+            (self.distance * (-scroll * 0.002).exp()).clamp(Self::MIN_DISTANCE, Self::MAX_DISTANCE);
     }
 }
 
@@ -115,7 +120,9 @@ pub fn skeleton_view(
             )
         })
     };
+    draw_ground_grid(&painter, &project, grid_height(&scene, camera));
     draw_recording_camera(&painter, &project);
+    draw_axes(&painter, &project);
     if let Some(object) = scene.object {
         for point in object.points {
             if let Some(screen) = project(point) {
@@ -140,7 +147,87 @@ pub fn skeleton_view(
     {
         paint_error_legend(&painter, rect);
     }
-    response.on_hover_text("drag to orbit, scroll to zoom, double-click to reset")
+    response.on_hover_text(
+        "drag to orbit, scroll to zoom (0.15 to 3 m), double-click to reset; \
+         grid: 10 cm under the lowest point; axes: the recording camera (x red, y green \
+         down, z blue forward)",
+    )
+}
+
+/// Spacing of the ground grid, metres.
+const GRID_STEP: f32 = 0.1;
+/// Lines of the ground grid on each side of its centre.
+const GRID_HALF_LINES: i32 = 5;
+
+/// The height (camera-frame y, down) of the ground grid: just below the lowest point
+/// shown, or below the orbit target when nothing is shown.
+fn grid_height(scene: &SkeletonScene<'_>, camera: &OrbitCamera) -> f32 {
+    let hands = [scene.ground_truth, scene.predicted]
+        .into_iter()
+        .flatten()
+        .flat_map(|hands| {
+            hands
+                .present()
+                .flat_map(|(_, joints)| joints.iter().copied())
+        });
+    let object = scene.object.into_iter().flat_map(|object| object.points);
+    hands
+        .chain(object)
+        .map(|point| point.y)
+        .filter(|y| y.is_finite())
+        .fold(None, |lowest: Option<f32>, y| {
+            Some(lowest.map_or(y, |l| l.max(y)))
+        })
+        .unwrap_or(camera.target[1])
+        + 0.02
+}
+
+/// Draws a 10 cm grid in the camera frame's x-z plane at height `y`, under the hands.
+fn draw_ground_grid(painter: &Painter, project: &impl Fn(Vec3) -> Option<Pos2>, y: f32) {
+    let stroke = Stroke::new(1.0, Color32::from_gray(48));
+    let centre_z = 0.5;
+    let half = GRID_HALF_LINES as f32 * GRID_STEP;
+    for line in -GRID_HALF_LINES..=GRID_HALF_LINES {
+        let offset = line as f32 * GRID_STEP;
+        let along_z = (
+            Vec3::new(offset, y, centre_z - half),
+            Vec3::new(offset, y, centre_z + half),
+        );
+        let along_x = (
+            Vec3::new(-half, y, centre_z + offset),
+            Vec3::new(half, y, centre_z + offset),
+        );
+        for (a, b) in [along_z, along_x] {
+            if let (Some(a), Some(b)) = (project(a), project(b)) {
+                painter.line_segment([a, b], stroke);
+            }
+        }
+    }
+}
+
+/// Draws the recording camera's axes at its centre, 10 cm long: x red, y green (down),
+/// z blue (forward), each labelled.
+fn draw_axes(painter: &Painter, project: &impl Fn(Vec3) -> Option<Pos2>) {
+    let axes = [
+        (Vec3::X, Color32::from_rgb(220, 80, 80), "x"),
+        (Vec3::Y, Color32::from_rgb(80, 200, 80), "y"),
+        (Vec3::Z, Color32::from_rgb(90, 140, 240), "z"),
+    ];
+    let Some(origin) = project(Vec3::ZERO) else {
+        return;
+    };
+    for (direction, colour, name) in axes {
+        if let Some(end) = project(direction * 0.1) {
+            painter.line_segment([origin, end], Stroke::new(2.0, colour));
+            painter.text(
+                end,
+                egui::Align2::LEFT_BOTTOM,
+                name,
+                egui::FontId::proportional(11.0),
+                colour,
+            );
+        }
+    }
 }
 
 /// Draws the recording camera as a small frustum at the origin looking along +z.
@@ -200,6 +287,9 @@ mod tests {
     fn zoom_and_pitch_stay_bounded() {
         let mut camera = OrbitCamera::default();
         camera.handle_input(egui::vec2(0.0, 1e6), -1e6);
-        assert!(camera.pitch <= 1.5 && camera.distance <= 10.0);
+        assert!(camera.pitch <= 1.5);
+        assert_eq!(camera.distance, OrbitCamera::MAX_DISTANCE);
+        camera.handle_input(egui::Vec2::ZERO, 1e6);
+        assert_eq!(camera.distance, OrbitCamera::MIN_DISTANCE);
     }
 }

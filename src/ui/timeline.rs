@@ -53,7 +53,7 @@ pub fn timeline(
         }
         if ui
             .button("<")
-            .on_hover_text("previous frame (←; Shift+← one second)")
+            .on_hover_text("previous frame (Left arrow; Shift+Left one second)")
             .clicked()
         {
             requests.push(TimelineRequest::Step(-1));
@@ -72,7 +72,7 @@ pub fn timeline(
         }
         if ui
             .button(">")
-            .on_hover_text("next frame (→; Shift+→ one second)")
+            .on_hover_text("next frame (Right arrow; Shift+Right one second)")
             .clicked()
         {
             requests.push(TimelineRequest::Step(1));

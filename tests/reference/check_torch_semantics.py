@@ -15,7 +15,7 @@ torch) checks the places where it stands in for torch code:
    in ``tests/fixtures/golden/pipeline/pose_frame0.json`` (prints the max
    differences, which are the tolerances the Rust side should use).
 
-    /work/venvs/export/bin/python tests/reference/check_torch_semantics.py --sharp-clone /tmp/sharp-orig
+    ~/.venvs/export/bin/python tests/reference/check_torch_semantics.py --sharp-clone /tmp/sharp-orig
 """
 
 from __future__ import annotations

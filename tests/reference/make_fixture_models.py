@@ -31,7 +31,7 @@ so the viewer's loaders, pipelines and tests can run without the real networks.
 
 Usage (any venv with numpy, onnx and onnxruntime; the reference venv works):
 
-    /work/venvs/reference/bin/python tests/reference/make_fixture_models.py
+    ~/.venvs/reference/bin/python tests/reference/make_fixture_models.py
 
 Deterministic: the same files (byte for byte) on every run.
 """

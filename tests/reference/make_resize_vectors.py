@@ -17,7 +17,7 @@ difference shows up.  Noise is confined to patches to keep the PNGs small.
 
 Run with the reference virtualenv (see tests/reference/requirements.txt):
 
-    /work/venvs/reference/bin/python tests/reference/make_resize_vectors.py
+    ~/.venvs/reference/bin/python tests/reference/make_resize_vectors.py
 
 Outputs go to ``tests/fixtures/golden/resize/`` (see the README there).  The
 script is deterministic: running it again rewrites identical files.

@@ -18,10 +18,10 @@ Two steps, both writing under tests/fixtures/golden/mediapipe/:
 
 Environment (Python 3.11, see mediapipe_requirements.txt)::
 
-    python3 -m venv /work/venvs/mp-reference
-    /work/venvs/mp-reference/bin/pip install -r tests/reference/mediapipe_requirements.txt
+    python3 -m venv ~/.venvs/mp-reference
+    ~/.venvs/mp-reference/bin/pip install -r tests/reference/mediapipe_requirements.txt
     apt-get install fonts-noto-color-emoji        # only for `render`
-    /work/venvs/mp-reference/bin/python tests/reference/mediapipe_reference.py render run
+    ~/.venvs/mp-reference/bin/python tests/reference/mediapipe_reference.py render run
 
 The graph is driven through ``SolutionBase`` (what ``mp.solutions.hands.Hands``
 wraps) so that the intermediate streams PALM_DETECTIONS, HAND_ROIS_FROM_* can be

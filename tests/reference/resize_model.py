@@ -14,7 +14,7 @@ libraries:
 
 Run (reference virtualenv):
 
-    /work/venvs/reference/bin/python tests/reference/resize_model.py [--random N]
+    ~/.venvs/reference/bin/python tests/reference/resize_model.py [--random N]
 
 It asserts bit-exact equality on every stored vector in
 ``tests/fixtures/golden/resize/`` and on N random size pairs per library

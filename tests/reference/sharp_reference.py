@@ -21,7 +21,7 @@ Stages (names follow the SHARP code that defines them):
 
 Run with the reference virtualenv (tests/reference/requirements.txt):
 
-    /work/venvs/reference/bin/python tests/reference/sharp_reference.py
+    ~/.venvs/reference/bin/python tests/reference/sharp_reference.py
 
 Deterministic; regenerates every file identically.
 """

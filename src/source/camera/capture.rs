@@ -182,6 +182,7 @@ impl Capture {
             stop: Arc::clone(&stop),
             next_sequence: 0,
             abandoned: 0,
+            trouble: TroubleLog::default(),
         };
         let handle = std::thread::Builder::new()
             .name("sharp-camera".into())
@@ -241,6 +242,31 @@ struct Supervisor {
     stop: Arc<AtomicBool>,
     next_sequence: u64,
     abandoned: u32,
+    /// The trouble last logged, so a camera that stays unplugged is logged once per
+    /// change rather than at every reconnection attempt.
+    trouble: TroubleLog,
+}
+
+/// Remembers the last trouble logged, so each is logged once per change of state.
+#[derive(Debug, Default)]
+struct TroubleLog {
+    last: Option<String>,
+}
+
+impl TroubleLog {
+    /// Whether `kind` differs from the trouble last logged (and remembers it).
+    fn is_new(&mut self, kind: &str) -> bool {
+        if self.last.as_deref() == Some(kind) {
+            return false;
+        }
+        self.last = Some(kind.to_owned());
+        true
+    }
+
+    /// Forgets the trouble once the camera works again; whether there was one.
+    fn resolve(&mut self) -> bool {
+        self.last.take().is_some()
+    }
 }
 
 impl Supervisor {
@@ -272,7 +298,13 @@ impl Supervisor {
                     break;
                 }
                 Ended::Failed(reason) => {
-                    tracing::warn!("camera {}: {reason}", self.config.index);
+                    if self.trouble.is_new(&reason) {
+                        tracing::warn!(
+                            "camera {}: {reason} (retrying every {:?}; logged again only when this changes)",
+                            self.config.index,
+                            self.config.reconnect_interval
+                        );
+                    }
                     wait_for_exit(&rx, STOP_GRACE);
                     self.report(CameraStatus::Disconnected {
                         reason,
@@ -284,10 +316,12 @@ impl Supervisor {
                     while_opening,
                 } => {
                     self.abandoned += 1;
-                    tracing::warn!(
-                        "camera {}: nothing for {waited:?}; abandoning the stuck capture thread",
-                        self.config.index
-                    );
+                    if self.trouble.is_new("stalled") {
+                        tracing::warn!(
+                            "camera {}: nothing for {waited:?}; abandoning the stuck capture thread",
+                            self.config.index
+                        );
+                    }
                     self.report(CameraStatus::Stalled {
                         waited,
                         while_opening,
@@ -316,6 +350,9 @@ impl Supervisor {
                     last_activity = Instant::now();
                     streaming = Some(format);
                     *attempt = 0;
+                    if self.trouble.resolve() {
+                        tracing::info!("camera {}: streaming again", self.config.index);
+                    }
                     self.report(CameraStatus::Streaming {
                         format,
                         corrupt_frames,
@@ -457,5 +494,29 @@ fn grab_frames(
         if let Err(TrySendError::Disconnected(_)) = tx.try_send(message) {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod trouble_log_tests {
+    use super::TroubleLog;
+
+    #[test]
+    fn the_same_trouble_is_logged_once_until_it_changes_or_resolves() {
+        let mut log = TroubleLog::default();
+        assert!(log.is_new("device unplugged"));
+        assert!(
+            !log.is_new("device unplugged"),
+            "a retry with the same reason"
+        );
+        assert!(!log.is_new("device unplugged"));
+        assert!(log.is_new("stalled"), "a different trouble is news");
+        assert!(log.is_new("device unplugged"));
+        assert!(log.resolve(), "streaming again after trouble");
+        assert!(!log.resolve(), "nothing to resolve twice");
+        assert!(
+            log.is_new("device unplugged"),
+            "the same trouble after recovery is news"
+        );
     }
 }

@@ -1,0 +1,269 @@
+//! Research ergonomics through the real app, headless: the help overlay and the pixel
+//! readout under the pointer.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test crate: a panic is a failed test, with its message"
+)]
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use sharp_viewer::infer::{InferOptions, ModelPaths};
+use sharp_viewer::mask::MaskPreference;
+use sharp_viewer::pipeline::{SourceSpec, WorkerOptions};
+use sharp_viewer::ui::{LaunchOptions, ViewerApp};
+
+const WINDOW: [f32; 2] = [1400.0, 860.0];
+
+/// Steps the harness until `done` holds for the app, failing after a minute.
+fn step_until(harness: &mut Harness<'_, ViewerApp>, what: &str, done: impl Fn(&ViewerApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.run_steps(3);
+}
+
+/// A viewer on a 12-frame sample without models (ground truth only), masking on the CPU,
+/// showing frame `start` once it is analysed. Returns the take folder too.
+fn viewer(dir: &Path, start: usize) -> (Harness<'static, ViewerApp>, std::path::PathBuf) {
+    let (_, take) = common::small_sample(dir, 12, 1);
+    let no_models = dir.join("no-models");
+    std::fs::create_dir_all(&no_models).expect("mkdir");
+    let worker = WorkerOptions {
+        models: ModelPaths::in_folder(&no_models),
+        infer: InferOptions::default(),
+        mask: MaskPreference::Cpu,
+    };
+    let figure_folder = dir.join("figures");
+    let source = take.clone();
+    let mut harness = Harness::builder()
+        .with_size(WINDOW)
+        // Each queued event is one step: at 60 steps a second, two clicks make a
+        // double-click (egui wants them within 0.3 s).
+        .with_step_dt(1.0 / 60.0)
+        .wgpu()
+        .build_eframe(move |cc| {
+            ViewerApp::new(
+                cc,
+                LaunchOptions {
+                    source: SourceSpec::Take(source.clone()),
+                    start_position: start,
+                    worker: worker.clone(),
+                    pose_backend: None,
+                    browse: None,
+                    figure_folder: figure_folder.clone(),
+                },
+            )
+            .expect("the pipeline threads start")
+        });
+    step_until(&mut harness, "the first frame", |app| {
+        app.current_result()
+            .is_some_and(|result| result.frame.position == start)
+    });
+    (harness, take)
+}
+
+#[test]
+fn f1_and_question_mark_open_the_help_and_escape_closes_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut harness, _) = viewer(dir.path(), 0);
+    assert!(harness.query_by_label("Keys and mouse").is_none());
+
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(2);
+    assert!(harness.state().help_open());
+    harness.get_by_label("play / pause");
+    harness.get_by_label("export the shown frame's figure");
+    harness.get_by_label("orbit around the hands");
+
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert!(!harness.state().help_open());
+    assert!(harness.query_by_label("play / pause").is_none());
+
+    harness.key_press(egui::Key::Questionmark);
+    harness.run_steps(2);
+    assert!(harness.state().help_open(), "? opens it too");
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(2);
+    assert!(!harness.state().help_open(), "F1 toggles it shut");
+
+    // The Help menu opens the same window.
+    harness.get_by_label("Help").click();
+    harness.run_steps(3);
+    harness.get_by_label_contains("Keys and mouse").click();
+    harness.run_steps(3);
+    assert!(harness.state().help_open());
+    harness.get_by_label("show / hide this help");
+}
+
+/// Pixel readout under the pointer on the masked panel, checked against the frame's own
+/// files: the colour from the PNG, the depth from the 16-bit depth PNG, and the verdict
+/// from the oracle range rule (kept when 0 < depth <= far).
+#[test]
+fn hovering_an_image_reads_out_the_pixel() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut harness, take) = viewer(dir.path(), 5);
+    let range = harness
+        .state()
+        .current_result()
+        .and_then(|result| result.settings.mask.range)
+        .expect("the oracle preset masks");
+    // The grid cells from their titles: the RGB title sits at the top left of its cell,
+    // the depth title one cell to the right, the masked title one cell below.
+    let rgb_title = harness.get_by_label("RGB (synthetic)").rect();
+    let depth_title = harness.get_by_label_contains("Depth (GT").rect();
+    let masked_title = harness.get_by_label_contains("Masked (pose input)").rect();
+    let cell_width = depth_title.min.x - rgb_title.min.x;
+    let body_top = masked_title.max.y + 2.0;
+    let body_height = masked_title.min.y - rgb_title.min.y - (masked_title.height() + 8.0);
+    let rgb = image::open(take.join("cam4/rgb/000005.png"))
+        .expect("rgb")
+        .into_rgb8();
+    let depth = image::open(take.join("cam4/depth/000005.png"))
+        .expect("depth")
+        .into_luma16();
+
+    let mut verdicts = Vec::new();
+    for (fx, fy) in [
+        (0.5, 0.5),
+        (0.5, 0.3),
+        (0.5, 0.7),
+        (0.35, 0.5),
+        (0.65, 0.5),
+        (0.4, 0.35),
+    ] {
+        let pointer = egui::pos2(
+            masked_title.min.x + cell_width * fx,
+            body_top + body_height * fy,
+        );
+        harness.hover_at(pointer);
+        harness.run_steps(2);
+        let node = harness.get_by_label_contains("pixel x ");
+        let text = node
+            .accesskit_node()
+            .label()
+            .or_else(|| node.accesskit_node().value())
+            .expect("a label");
+        let numbers: Vec<u32> = text
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|part| !part.is_empty())
+            .map(|part| part.parse().expect("a number"))
+            .collect();
+        let (x, y) = (numbers[0], numbers[1]);
+        let expected = rgb.get_pixel(x, y).0.map(u32::from);
+        assert_eq!(numbers[2..5], expected, "{text}");
+        let mm = depth.get_pixel(x, y).0[0];
+        if mm == 0 {
+            harness.get_by_label("GT depth: no measurement");
+        } else {
+            harness.get_by_label(&format!("GT depth: {mm} mm"));
+        }
+        let verdict = if expected == [0, 0, 0] {
+            "black in the frame (kept or not, the network sees black)"
+        } else if mm > 0 && range.contains(f32::from(mm)) {
+            "kept by the mask"
+        } else {
+            "removed by the mask"
+        };
+        harness.get_by_label(verdict);
+        verdicts.push(verdict);
+    }
+    assert!(
+        verdicts.contains(&"kept by the mask") && verdicts.contains(&"removed by the mask"),
+        "hovered both a kept and a removed pixel: {verdicts:?}"
+    );
+
+    // Off the images, no readout.
+    harness.hover_at(egui::pos2(5.0, 5.0));
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("pixel x ").is_none());
+}
+
+/// Presses and releases the primary button at `pos` twice within one frame: a
+/// double-click.
+fn double_click(harness: &mut Harness<'_, ViewerApp>, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    // Half a second since any earlier click, so this one is not a third.
+    harness.run_steps(30);
+    for _ in 0..2 {
+        for pressed in [true, false] {
+            harness.event(egui::Event::PointerButton {
+                pos,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+    }
+    harness.run_steps(3);
+}
+
+#[test]
+fn double_click_maximises_a_panel_and_escape_restores_the_grid() {
+    use sharp_viewer::ui::{GridPanel, ViewerSettings};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut harness, _) = viewer(dir.path(), 2);
+    let masked_title = harness.get_by_label_contains("Masked (pose input)").rect();
+    let inside = masked_title.center() + egui::vec2(0.0, 120.0);
+    double_click(&mut harness, inside);
+    assert_eq!(
+        harness.state_mut().settings_mut().maximised_panel,
+        Some(GridPanel::Masked)
+    );
+    assert!(
+        harness.query_by_label("RGB (synthetic)").is_none(),
+        "the other panels give way"
+    );
+    let maximised_title = harness.get_by_label_contains("Masked (pose input)").rect();
+    assert!(
+        maximised_title.min.y < masked_title.min.y,
+        "the masked panel moves up to fill the grid"
+    );
+
+    // The choice is part of the persisted settings.
+    let saved = serde_json::to_string(harness.state_mut().settings_mut()).expect("serialise");
+    let restored: ViewerSettings = serde_json::from_str(&saved).expect("deserialise");
+    assert_eq!(restored.maximised_panel, Some(GridPanel::Masked));
+
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert_eq!(harness.state_mut().settings_mut().maximised_panel, None);
+    harness.get_by_label("RGB (synthetic)");
+
+    // Double-click again on the maximised panel restores the grid too.
+    double_click(&mut harness, inside);
+    assert!(harness.state_mut().settings_mut().maximised_panel.is_some());
+    let centre = harness
+        .get_by_label_contains("Masked (pose input)")
+        .rect()
+        .center()
+        + egui::vec2(0.0, 200.0);
+    double_click(&mut harness, centre);
+    assert_eq!(harness.state_mut().settings_mut().maximised_panel, None);
+}
+
+/// The README's screenshot, `assets/screenshot.png`, is this test's snapshot of the viewer
+/// on the synthetic sample without models (ground truth only), so it stays current: when
+/// the window changes the test fails until `UPDATE_SNAPSHOTS=1 cargo test --test
+/// viewer_ergonomics readme_screenshot` rewrites it.
+#[test]
+fn the_readme_screenshot_is_current() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut harness, _) = viewer(dir.path(), 6);
+    // Frame rates and latencies differ run to run: keep them out of the picture.
+    harness.state_mut().settings_mut().show_speed_readout = false;
+    harness.run_steps(4);
+    let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let options = egui_kittest::SnapshotOptions::new().output_path(assets);
+    harness.snapshot_options("screenshot", &options);
+}
