@@ -211,7 +211,7 @@ fn poses_equal_to_the_annotations_score_zero_error() {
             std::fs::write(path, format_own_pose(&frame)).expect("write");
         }
     }
-    let evaluation = evaluate_poses(&root, Split::Test, folder).expect("scored");
+    let evaluation = evaluate_poses(&root, Split::Test, folder, None).expect("scored");
     let summary = evaluation.summary();
     assert_eq!(summary.frames, 12);
     assert!(summary.left.evaluated + summary.right.evaluated > 0);

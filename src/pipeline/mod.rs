@@ -13,6 +13,7 @@ mod latest;
 mod messages;
 mod processor;
 mod source_thread;
+mod temporal_state;
 mod worker;
 
 use std::path::PathBuf;
@@ -35,6 +36,7 @@ pub use processor::{
     ACTION_WINDOW_SECONDS, ActionInput, ActionOutcome, FrameProcessor, PoseOutcome,
     ProcessSettings, Processed,
 };
+pub use temporal_state::{MAX_SMOOTHING_GAP_S, SmoothingMode, SmoothingSettings};
 pub use worker::WorkerOptions;
 
 use crate::source::ScrubStats;

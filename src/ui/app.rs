@@ -20,6 +20,7 @@ use super::sources_ui::SourcesUi;
 use super::stats::PipelineStats;
 use super::textures::PanelTextures;
 use super::timeline::{TimelineRequest, next_speed, timeline};
+use super::trails::FingertipTrails;
 use crate::eval::FrameOutcome;
 use crate::figure::FigureCamera;
 use crate::infer::mediapipe::HandsInfo;
@@ -79,6 +80,8 @@ pub struct ViewerApp {
     outcome: Option<FrameOutcome>,
     /// Per-frame MPJPE of the open take.
     mpjpe: MpjpeHistory,
+    /// Recent fingertips of the analysed frames.
+    trails: FingertipTrails,
     textures: PanelTextures,
     stats: PipelineStats,
     status: Status,
@@ -125,6 +128,7 @@ impl ViewerApp {
             result: None,
             outcome: None,
             mpjpe: MpjpeHistory::default(),
+            trails: FingertipTrails::default(),
             textures: PanelTextures::default(),
             stats: PipelineStats::default(),
             status: Status::Opening,
@@ -187,6 +191,7 @@ impl ViewerApp {
                 PipelineEvent::Opened(info) => {
                     self.playback = Playback::new(info.frame_count, info.fps);
                     self.mpjpe.reset(info.frame_count);
+                    self.trails.clear();
                     self.outcome = None;
                     self.shown = None;
                     self.playback.seek(self.start_position, Instant::now());
@@ -224,6 +229,9 @@ impl ViewerApp {
                 self.shown = Some(result.frame.clone());
             }
             self.textures.update_analysis(ctx, &result);
+            let fps = self.source.as_ref().map_or(30.0, |info| info.fps);
+            self.trails
+                .push(result.frame.number, fps, result.processed.pose.as_ref());
             self.outcome = frame_outcome(&result);
             if let Some(outcome) = &self.outcome {
                 self.mpjpe.record_outcome(result.frame.position, outcome);
@@ -532,6 +540,7 @@ impl ViewerApp {
                 .as_ref()
                 .filter(|_| self.settings.color_by_error)
                 .map(joint_colors);
+            let trails = self.settings.show_trails.then_some(&self.trails);
             central_panels(
                 ui,
                 area,
@@ -542,6 +551,7 @@ impl ViewerApp {
                     result: self.result.as_ref(),
                     textures: &self.textures,
                     joint_errors: joint_errors.as_ref(),
+                    trails,
                 },
             );
         });
