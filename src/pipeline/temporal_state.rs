@@ -40,7 +40,7 @@ impl SmoothingMode {
     /// Name in the UI.
     pub fn label(self) -> &'static str {
         match self {
-            SmoothingMode::Auto => "auto (sources without ground truth)",
+            SmoothingMode::Auto => "auto",
             SmoothingMode::On => "on",
             SmoothingMode::Off => "off",
         }

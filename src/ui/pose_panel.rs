@@ -57,13 +57,9 @@ pub fn pose_section(
 fn smoothing_settings(ui: &mut Ui, settings: &mut ViewerSettings, result: Option<&FrameResult>) {
     ui.horizontal(|ui| {
         ui.label("smooth over time:");
-        egui::ComboBox::from_id_salt("smoothing-mode")
-            .selected_text(settings.smoothing.mode.label())
-            .show_ui(ui, |ui| {
-                for mode in SmoothingMode::ALL {
-                    ui.selectable_value(&mut settings.smoothing.mode, mode, mode.label());
-                }
-            });
+        for mode in SmoothingMode::ALL {
+            ui.selectable_value(&mut settings.smoothing.mode, mode, mode.label());
+        }
     })
     .response
     .on_hover_text(
