@@ -10,7 +10,8 @@
 //! take in that layout; [`geometry`] holds the camera model and the hand skeleton every
 //! stage shares; [`viz`] draws colour maps headlessly; [`batch`] runs the chain over a
 //! whole dataset; [`eval`] scores poses and actions as SHARP does; [`bench`] times the
-//! whole pipeline; [`atomic_file`] writes every user-visible file atomically; [`cli`] is
+//! whole pipeline; [`atomic_file`] writes every user-visible file atomically; [`temporal`] smooths poses
+//! over time and keeps hand identities; [`cli`] is
 //! the command line.
 
 pub mod atomic_file;
@@ -29,5 +30,6 @@ pub mod percentile;
 pub mod pipeline;
 pub mod sample;
 pub mod source;
+pub mod temporal;
 pub mod ui;
 pub mod viz;

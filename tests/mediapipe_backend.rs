@@ -82,6 +82,11 @@ fn settings(range: Option<DepthRange>, root_depth: RootDepthSource) -> ProcessSe
             min_detection_confidence: 0.1,
             ..HandsSettings::default()
         },
+        // Per-frame poses: the reference is MediaPipe's output for each image alone.
+        smoothing: sharp_viewer::chain::SmoothingSettings {
+            mode: sharp_viewer::chain::SmoothingMode::Off,
+            ..Default::default()
+        },
     }
 }
 

@@ -27,6 +27,7 @@ fn settings() -> ProcessSettings {
         action_window_seconds: 0.2,
         pose_backend: PoseBackend::Sharp,
         hands: HandsSettings::default(),
+        smoothing: Default::default(),
     }
 }
 

@@ -127,6 +127,7 @@ pub(super) fn mediapipe_pose(
         hands: TwoHands::default(),
     };
     let mut roots = [None; 2];
+    let mut label_confidence = [0.0; 2];
     for (side, hand) in one_per_side(&result.hands, problems) {
         let depth = root_depth(hand, side, frame, pseudo_depth, settings, problems);
         let Some((joints, placement)) = hand.place(depth, &k) else {
@@ -152,6 +153,7 @@ pub(super) fn mediapipe_pose(
         };
         prediction.hands.set(side, Some(joints));
         roots[side.index()] = Some(placement);
+        label_confidence[side.index()] = hand.handedness.score;
     }
     Ok(HandsRun {
         pose: PoseOutcome {
@@ -162,6 +164,8 @@ pub(super) fn mediapipe_pose(
             },
             backend: PoseBackend::MediaPipe,
             roots,
+            label_confidence,
+            smoothed: false,
         },
         palm_time: result.palm_time,
         landmark_time,

@@ -10,9 +10,11 @@ mod processor;
 mod report;
 mod settings;
 mod stage;
+mod temporal_state;
 
 pub use hands_pose::{HandsSettings, PoseBackend, RootDepthSource, describe_roots};
 pub use processor::{ActionOutcome, FrameProcessor, PoseOutcome, Processed};
 pub use report::{FrameReport, NoticeTally, Problem, Severity};
 pub use settings::{ACTION_WINDOW_SECONDS, ActionInput, MaskSettings, ProcessSettings};
 pub use stage::Stage;
+pub use temporal_state::{MAX_SMOOTHING_GAP_S, SmoothingMode, SmoothingSettings};

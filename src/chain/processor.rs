@@ -15,6 +15,7 @@ use super::hands_pose::{HandsSettings, PoseBackend, RootDepthSource, mediapipe_p
 use super::report::FrameReport;
 use super::settings::{ACTION_WINDOW_SECONDS, ActionInput, MaskSettings, ProcessSettings};
 use super::stage::Stage;
+use super::temporal_state::TemporalState;
 use crate::infer::mediapipe::{HandsModel, RootPlacement};
 use crate::infer::{
     ActionFrame, ActionPrediction, FrameSize, InferError, ModelKind, ModelSet, ModelSlot,
@@ -63,6 +64,13 @@ pub struct PoseOutcome {
     /// How each hand's wrist was placed ([`Hand::index`](crate::geometry::Hand::index)
     /// order); `None` for SHARP, which predicts every joint's depth itself.
     pub roots: [Option<RootPlacement>; 2],
+    /// How sure the backend is that each hand is the side it was given (MediaPipe: the
+    /// handedness score; SHARP, whose two heads are one per side: the presence
+    /// confidence). The identity tracker weighs labels by it.
+    pub label_confidence: [f32; 2],
+    /// Whether the joints were smoothed over time (and hand identities kept across
+    /// frames) rather than being this frame's raw output.
+    pub smoothed: bool,
 }
 
 /// Everything computed for one frame.
@@ -106,8 +114,10 @@ pub struct FrameProcessor {
     window: SlidingWindow<ActionFrame>,
     window_fps: f32,
     window_seconds: f32,
-    last_position: Option<usize>,
+    last_number: Option<u32>,
     last_backend: Option<PoseBackend>,
+    /// Smoothing filters and hand identities across frames.
+    temporal: TemporalState,
     /// Started on the first look-ahead.
     depth_ahead: Option<DepthAheadThread>,
 }
@@ -133,8 +143,9 @@ impl FrameProcessor {
             window: SlidingWindow::for_duration(f64::from(ACTION_WINDOW_SECONDS), 30.0),
             window_fps: 30.0,
             window_seconds: ACTION_WINDOW_SECONDS,
-            last_position: None,
+            last_number: None,
             last_backend: None,
+            temporal: TemporalState::new(),
             depth_ahead: None,
         }
     }
@@ -149,6 +160,7 @@ impl FrameProcessor {
         self.models = models;
         self.depth_cache.clear();
         self.window.clear();
+        self.temporal.reset();
     }
 
     /// Where masking runs.
@@ -162,24 +174,24 @@ impl FrameProcessor {
         self.depth_cache.clear();
         self.window_fps = fps.max(1.0);
         self.resize_window(self.window_seconds);
-        self.last_position = None;
+        self.last_number = None;
+        self.temporal.reset();
         if let Some(hands) = self.models.hands.ready_mut() {
             hands.hands_mut().reset();
         }
     }
 
-    /// Where `frame` stands relative to the previous one; remembers it. MediaPipe's
-    /// tracking is reset on a jump.
+    /// Where `frame` stands relative to the previous one, by the source's frame numbers
+    /// (a camera's capture sequence: its frames all sit at timeline position 0);
+    /// remembers it. MediaPipe's tracking is reset on a jump.
     fn continuity(&mut self, frame: &Frame, backend: PoseBackend) -> Continuity {
-        let continuity = match self.last_position {
+        let continuity = match self.last_number {
             _ if self.last_backend != Some(backend) => Continuity::Jump,
-            Some(last) if last == frame.position => Continuity::Repeated,
-            Some(last) if frame.position > last && frame.position - last <= 2 => {
-                Continuity::Follows
-            }
+            Some(last) if last == frame.number => Continuity::Repeated,
+            Some(last) if frame.number > last && frame.number - last <= 2 => Continuity::Follows,
             _ => Continuity::Jump,
         };
-        self.last_position = Some(frame.position);
+        self.last_number = Some(frame.number);
         self.last_backend = Some(backend);
         if continuity == Continuity::Jump
             && let Some(hands) = self.models.hands.ready_mut()
@@ -250,7 +262,7 @@ impl FrameProcessor {
             .and_then(|next| Some((next.number, self.depth_input(next).ok()?)));
         let lent =
             ahead_input.and_then(|(number, input)| self.lend_depth(number, input, &mut problems));
-        let pose = match settings.pose_backend {
+        let mut pose = match settings.pose_backend {
             PoseBackend::Sharp => {
                 self.models
                     .pose
@@ -272,6 +284,15 @@ impl FrameProcessor {
         };
         if let Some(path) = lent {
             self.take_back_depth(path, &mut timings, &mut problems);
+        }
+        if let Some(pose) = &mut pose {
+            self.temporal.apply(
+                pose,
+                frame.number,
+                self.window_fps,
+                frame.annotations.hands.is_some(),
+                &settings.smoothing,
+            );
         }
 
         let action = self.action(
@@ -563,11 +584,14 @@ fn run_pose(
         .scaled_to(frame_size.width, frame_size.height);
     let pose = model
         .run(input)
-        .map(|raw| PoseOutcome {
-            prediction: decode_pose(&raw, &intrinsics, frame_size),
+        .map(|raw| decode_pose(&raw, &intrinsics, frame_size))
+        .map(|prediction| PoseOutcome {
             frame_size,
             backend: PoseBackend::Sharp,
             roots: [None; 2],
+            label_confidence: prediction.presence.map(|presence| presence.confidence),
+            smoothed: false,
+            prediction,
         })
         .map_err(|error| problems.error(format!("pose network failed: {error}")))
         .ok();

@@ -2,6 +2,7 @@
 //! classifier's input and window.
 
 use super::hands_pose::{HandsSettings, PoseBackend};
+use super::temporal_state::SmoothingSettings;
 use crate::mask::{DepthRange, DepthUnit};
 
 /// How frames are masked before the pose network.
@@ -41,4 +42,6 @@ pub struct ProcessSettings {
     /// How MediaPipe's hands are labelled and placed (used with
     /// [`PoseBackend::MediaPipe`]).
     pub hands: HandsSettings,
+    /// Whether and how the joints are smoothed over time (with hand identities kept).
+    pub smoothing: SmoothingSettings,
 }

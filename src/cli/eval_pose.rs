@@ -10,11 +10,27 @@ use anyhow::Context;
 use crate::batch::write_atomic;
 use crate::dataset::Split;
 use crate::eval::{PCK_THRESHOLD, PoseEvaluation, PoseSummary, evaluate_poses};
+use crate::temporal::SmoothingParams;
 
-/// Scores `cam4/<folder>` of every frame of `split` and writes the tables into `out`.
-pub fn run(root: &Path, split: Split, folder: &str, out: &Path) -> anyhow::Result<ExitCode> {
-    let evaluation = evaluate_poses(root, split, folder)?;
-    println!("{} split, poses from cam4/{folder}", split.name());
+/// Scores `cam4/<folder>` of every frame of `split` (smoothed over time first with
+/// `smooth`) and writes the tables into `out`.
+pub fn run(
+    root: &Path,
+    split: Split,
+    folder: &str,
+    out: &Path,
+    smooth: bool,
+) -> anyhow::Result<ExitCode> {
+    let evaluation = evaluate_poses(root, split, folder, smooth.then(SmoothingParams::default))?;
+    println!(
+        "{} split, poses from cam4/{folder}{}",
+        split.name(),
+        if smooth {
+            ", smoothed over time (One Euro, MediaPipe's settings)"
+        } else {
+            ""
+        }
+    );
     println!(
         "{:<28} {:>7} {:>10} {:>10} {:>10} {:>9} {:>7} {:>7}",
         "take", "frames", "left mm", "right mm", "mean mm", "EPE px", "PCK", "AUC"
@@ -23,6 +39,7 @@ pub fn run(root: &Path, split: Split, folder: &str, out: &Path) -> anyhow::Resul
         print_row(take, &tally.summary());
     }
     print_row("overall", &evaluation.summary());
+    print_jitter(&evaluation);
     write_outputs(&evaluation, split, folder, out)?;
     println!("tables written to {}", out.display());
     Ok(ExitCode::SUCCESS)
@@ -45,6 +62,18 @@ fn print_row(name: &str, summary: &PoseSummary) {
     );
 }
 
+/// The jitter of the scored joints, or why there is none.
+fn print_jitter(evaluation: &PoseEvaluation) {
+    match (evaluation.jitter_3d.mean(), evaluation.jitter_2d.mean()) {
+        (Some(jitter_3d), Some(jitter_2d)) => println!(
+            "jitter (mean frame-to-frame joint acceleration): {jitter_3d:.3} mm/frame^2 in 3D, \
+             {jitter_2d:.3} px/frame^2 in 2D, over {} joint samples",
+            evaluation.jitter_3d.samples()
+        ),
+        _ => println!("jitter: no hand predicted in three consecutive frames"),
+    }
+}
+
 /// `summary.json`, `per_take.csv` and `frames.csv` in `out`.
 fn write_outputs(
     evaluation: &PoseEvaluation,
@@ -61,6 +90,9 @@ fn write_outputs(
         "split": split.name(),
         "poses": folder,
         "pck_threshold": PCK_THRESHOLD,
+        "smoothed": evaluation.smoothed,
+        "jitter_3d_mm_per_frame2": evaluation.jitter_3d.mean(),
+        "jitter_2d_px_per_frame2": evaluation.jitter_2d.mean(),
         "overall": evaluation.summary(),
         "takes": takes,
     });

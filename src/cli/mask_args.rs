@@ -4,6 +4,7 @@ use clap::{Args, ValueEnum};
 
 use crate::chain::{
     ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, PoseBackend, ProcessSettings,
+    SmoothingMode, SmoothingSettings,
 };
 use crate::mask::{DepthRange, DepthUnit, RangePreset};
 
@@ -49,7 +50,8 @@ impl MaskArgs {
     }
 
     /// Processing settings with this mask and pose backend (MediaPipe with its default
-    /// settings); the depth network runs only when `estimate_depth` or the mask needs it.
+    /// settings) and no smoothing over time; the depth network runs only when
+    /// `estimate_depth` or the mask needs it.
     pub fn process_settings(
         &self,
         estimate_depth: bool,
@@ -63,6 +65,10 @@ impl MaskArgs {
             action_window_seconds: ACTION_WINDOW_SECONDS,
             pose_backend,
             hands: HandsSettings::default(),
+            smoothing: SmoothingSettings {
+                mode: SmoothingMode::Off,
+                ..SmoothingSettings::default()
+            },
         }
     }
 

@@ -322,6 +322,11 @@ pub enum Command {
         /// Folder inside `cam4/` to write into (default: SHARP's name for the mask mode).
         #[arg(long)]
         folder: Option<String>,
+        /// Smooth the joints over time (One Euro, MediaPipe's settings) and keep hand
+        /// identities across frames, as the viewer does for cameras and videos. Off by
+        /// default so the files are the network's own per-frame output.
+        #[arg(long)]
+        smooth: bool,
     },
     /// SHARP's pose metrics of the predicted pose files: MPJPE left / right / mean in mm
     /// (frames where the hand is annotated and predicted present), 2D EPE, PCK and AUC;
@@ -338,6 +343,10 @@ pub enum Command {
         /// Folder for summary.json, per_take.csv and frames.csv.
         #[arg(long, default_value = "eval-pose")]
         out: PathBuf,
+        /// Smooth each take's predicted joints over time (One Euro, MediaPipe's settings,
+        /// 30 fps, restarted at gaps in the frame numbers) before scoring them.
+        #[arg(long)]
+        smooth: bool,
     },
     /// Classify the action segments of a split: accuracy and confusion matrix where the
     /// split is labelled (val), the CodaLab submission JSON and zip where not (test).
@@ -488,13 +497,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             engine,
             mask,
             folder,
-        }) => poses::run(&batch, &engine, &mask, folder.as_deref()),
+            smooth,
+        }) => poses::run(&batch, &engine, &mask, folder.as_deref(), smooth),
         Some(Command::EvalPose {
             root,
             split,
             poses,
             out,
-        }) => eval_pose::run(&root, split, &poses, &out),
+            smooth,
+        }) => eval_pose::run(&root, split, &poses, &out, smooth),
         Some(Command::EvalAction {
             root,
             split,

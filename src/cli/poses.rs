@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use super::batch_args::{BatchArgs, report};
 use super::{EngineArgs, MaskArgs};
 use crate::batch::{list_frames, run_jobs};
+use crate::chain::SmoothingMode;
 use crate::chain::{ActionInput, FrameProcessor, NoticeTally, PoseBackend};
 use crate::dataset::own_pose::{
     OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, format_own_pose,
@@ -16,12 +17,14 @@ use crate::mask::{CoverageTally, DepthUnit, MaskEngine};
 use crate::source::{FrameSource, own_pose_from_prediction};
 
 /// Writes the missing pose files of this shard into `folder` (default: SHARP's name for
-/// the masking mode).
+/// the masking mode); with `smooth`, each take's joints are smoothed over time in frame
+/// order (restarting at each take and at gaps, such as frames already written).
 pub fn run(
     batch: &BatchArgs,
     engine: &EngineArgs,
     mask: &MaskArgs,
     folder: Option<&str>,
+    smooth: bool,
 ) -> anyhow::Result<ExitCode> {
     let folder = folder.unwrap_or(if mask.is_masked() {
         OWN_POSE_MASKED_FOLDER
@@ -33,11 +36,14 @@ pub fn run(
             .join(folder)
             .join(format!("{number:06}.txt"))
     })?);
-    let settings = mask.process_settings(
+    let mut settings = mask.process_settings(
         false,
         ActionInput::PredictedPoses,
         engine.pose_backend().unwrap_or(PoseBackend::Sharp),
     );
+    if smooth {
+        settings.smoothing.mode = SmoothingMode::On;
+    }
     let needs_depth =
         settings.mask.range.is_some() && settings.mask.depth == DepthUnit::InverseDepth8;
     let kinds: &[ModelKind] = if needs_depth {
@@ -47,19 +53,42 @@ pub fn run(
     };
     let worker = engine.worker_options();
     let models = ModelSet::load_only(&worker.models, &worker.infer, kinds);
+    let mediapipe = settings.pose_backend == PoseBackend::MediaPipe;
     for (kind, status) in models.statuses() {
-        if kinds.contains(&kind) && !matches!(status, crate::infer::ModelStatus::Ready(_)) {
+        // With MediaPipe Hands (loaded in the pose network's place) SHARP's pose network
+        // is not needed.
+        let needed = kinds.contains(&kind) && !(mediapipe && kind == ModelKind::Pose);
+        if needed && !matches!(status, crate::infer::ModelStatus::Ready(_)) {
             anyhow::bail!("the {kind} model is not usable: {status:?}");
         }
     }
+    if mediapipe {
+        let status = models.hands_status();
+        if !matches!(status, crate::infer::ModelStatus::Ready(_)) {
+            anyhow::bail!("MediaPipe Hands is not usable: {status:?}");
+        }
+    }
     let mut processor = FrameProcessor::new(MaskEngine::new(worker.mask), models);
-    println!("mask: {}; writing into cam4/{folder}", mask.describe());
+    println!(
+        "mask: {}; {}; writing into cam4/{folder}",
+        mask.describe(),
+        if smooth {
+            "joints smoothed over time"
+        } else {
+            "per-frame joints (no smoothing)"
+        }
+    );
+    let mut open_take = None;
     let bar = super::progress_bar(jobs.len() as u64, "poses");
     let mut coverage_tally = CoverageTally::default();
     let mut notices = NoticeTally::default();
     let summary = run_jobs(
         &jobs,
         |source, job| {
+            if open_take.as_ref() != Some(&job.take) {
+                processor.start_source(source.info().fps);
+                open_take = Some(job.take.clone());
+            }
             let frame = source
                 .read(job.position)
                 .map_err(|error| error.to_string())?;

@@ -7,9 +7,14 @@ use serde::Serialize;
 
 use super::pose_metrics::{FrameOutcome, PoseSummary, PoseTally, PredictedHand};
 use crate::batch::{BatchError, list_frames};
+use crate::chain::MAX_SMOOTHING_GAP_S;
 use crate::dataset::own_pose::parse_own_pose;
 use crate::dataset::{DatasetError, Split, Take};
-use crate::geometry::Hand;
+use crate::geometry::{Hand, JOINTS_PER_HAND};
+use crate::temporal::{JitterTally, PoseSmoother, SmoothingParams};
+
+/// H2O's frame rate, for the smoothing's clock.
+const H2O_FPS: f64 = 30.0;
 
 /// Why a split could not be scored.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +86,12 @@ pub struct PoseEvaluation {
     pub overall: PoseTally,
     /// One row per frame.
     pub frames: Vec<FrameRow>,
+    /// Whether the joints were smoothed over time before scoring.
+    pub smoothed: bool,
+    /// Jitter of the scored 3D joints (mm per frame squared), over consecutive frames.
+    pub jitter_3d: JitterTally,
+    /// Jitter of the scored 2D keypoints (px per frame squared), over consecutive frames.
+    pub jitter_2d: JitterTally,
 }
 
 impl PoseEvaluation {
@@ -90,11 +101,16 @@ impl PoseEvaluation {
     }
 }
 
-/// Scores the files in `cam4/<folder>/` for every frame of `split` under `root`.
+/// Scores the files in `cam4/<folder>/` for every frame of `split` under `root`, and
+/// measures the jitter of the predicted joints. With `smoothing`, each take's joints
+/// are smoothed over time first (One Euro at H2O's 30 fps, in frame order, restarted at
+/// each take and at gaps longer than [`MAX_SMOOTHING_GAP_S`]); the metrics and the
+/// jitter are then those of the smoothed joints.
 pub fn evaluate_poses(
     root: &Path,
     split: Split,
     folder: &str,
+    smoothing: Option<SmoothingParams>,
 ) -> Result<PoseEvaluation, EvalError> {
     let jobs = list_frames(root, Some(split), |take, number| {
         take.camera_dir()
@@ -115,10 +131,16 @@ pub fn evaluate_poses(
             count: missing.len(),
         });
     }
-    let mut evaluation = PoseEvaluation::default();
+    let mut evaluation = PoseEvaluation {
+        smoothed: smoothing.is_some(),
+        ..PoseEvaluation::default()
+    };
+    let mut smoother = smoothing.map(PoseSmoother::new);
+    let mut last_number: Option<u32> = None;
     let mut take: Option<(Take, String)> = None;
     for job in &jobs {
         if take.as_ref().is_none_or(|(open, _)| open.dir != job.take) {
+            last_number = None;
             let opened = Take::open(&job.take)?;
             let name = crate::batch::relative_name(root, &opened.dir);
             evaluation.takes.push((name.clone(), PoseTally::default()));
@@ -138,7 +160,7 @@ pub fn evaluate_poses(
         })?;
         let truth = open.read_hand_pose(job.number)?;
         let intrinsics = open.intrinsics;
-        let hands = Hand::BOTH.map(|hand| {
+        let mut hands = Hand::BOTH.map(|hand| {
             predicted.get(hand).map(|pose| PredictedHand {
                 keypoints_px: pose.uv,
                 joints_mm: std::array::from_fn(|joint| {
@@ -146,6 +168,45 @@ pub fn evaluate_poses(
                 }),
             })
         });
+        let follows = last_number.is_some_and(|last| {
+            job.number > last && f64::from(job.number - last) / H2O_FPS <= MAX_SMOOTHING_GAP_S
+        });
+        if let Some(smoother) = &mut smoother {
+            if !follows {
+                smoother.reset();
+            }
+            for (hand, predicted) in Hand::BOTH.into_iter().zip(&mut hands) {
+                match predicted {
+                    Some(predicted) => smoother.smooth_hand(
+                        hand,
+                        f64::from(job.number) / H2O_FPS,
+                        &mut predicted.keypoints_px,
+                        &mut predicted.joints_mm,
+                    ),
+                    None => smoother.lose_hand(hand),
+                }
+            }
+        }
+        last_number = Some(job.number);
+        for (hand, predicted) in Hand::BOTH.into_iter().zip(&hands) {
+            // A new take breaks the runs even where its numbers continue the last one's.
+            if !follows {
+                evaluation.jitter_3d.push(hand, job.number, None);
+                evaluation.jitter_2d.push(hand, job.number, None);
+            }
+            let joints = predicted.as_ref().map(|predicted| predicted.joints_mm);
+            let keypoints: Option<[glam::Vec3; JOINTS_PER_HAND]> = predicted
+                .as_ref()
+                .map(|predicted| predicted.keypoints_px.map(|point| point.extend(0.0)));
+            evaluation
+                .jitter_3d
+                .push(hand, job.number, joints.as_ref().map(|joints| &joints[..]));
+            evaluation.jitter_2d.push(
+                hand,
+                job.number,
+                keypoints.as_ref().map(|points| &points[..]),
+            );
+        }
         let outcome = FrameOutcome::new(
             [hands[0].as_ref(), hands[1].as_ref()],
             Some(&truth),

@@ -20,6 +20,7 @@ use super::sources_ui::SourcesUi;
 use super::stats::PipelineStats;
 use super::textures::PanelTextures;
 use super::timeline::{TimelineRequest, next_speed, timeline};
+use super::trails::FingertipTrails;
 use crate::chain::PoseBackend;
 use crate::eval::FrameOutcome;
 use crate::infer::mediapipe::HandsInfo;
@@ -77,6 +78,8 @@ pub struct ViewerApp {
     outcome: Option<FrameOutcome>,
     /// Per-frame MPJPE of the open take.
     mpjpe: MpjpeHistory,
+    /// Recent fingertips of the analysed frames.
+    trails: FingertipTrails,
     textures: PanelTextures,
     stats: PipelineStats,
     status: Status,
@@ -125,6 +128,7 @@ impl ViewerApp {
             result: None,
             outcome: None,
             mpjpe: MpjpeHistory::default(),
+            trails: FingertipTrails::default(),
             textures: PanelTextures::default(),
             stats: PipelineStats::default(),
             status: Status::Opening,
@@ -195,6 +199,7 @@ impl ViewerApp {
                     self.mpjpe.reset(info.frame_count);
                     // Nothing of the previous source stays on screen: not its frame,
                     // its action banner, its skeletons nor its analysis images.
+                    self.trails.clear();
                     self.outcome = None;
                     self.shown = None;
                     self.result = None;
@@ -234,6 +239,9 @@ impl ViewerApp {
                 self.shown = Some(result.frame.clone());
             }
             self.textures.update_analysis(ctx, &result);
+            let fps = self.source.as_ref().map_or(30.0, |info| info.fps);
+            self.trails
+                .push(result.frame.number, fps, result.processed.pose.as_ref());
             self.outcome = frame_outcome(&result);
             if let Some(outcome) = &self.outcome {
                 self.mpjpe
@@ -545,6 +553,7 @@ impl ViewerApp {
                 .as_ref()
                 .filter(|_| self.settings.color_by_error)
                 .map(joint_colors);
+            let trails = self.settings.show_trails.then_some(&self.trails);
             central_panels(
                 ui,
                 area,
@@ -555,6 +564,7 @@ impl ViewerApp {
                     result: self.result.as_ref(),
                     textures: &self.textures,
                     joint_errors: joint_errors.as_ref(),
+                    trails,
                 },
             );
         });

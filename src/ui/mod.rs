@@ -27,6 +27,7 @@ mod sources_ui;
 mod stats;
 mod textures;
 mod timeline;
+mod trails;
 
 pub use app::{FIGURE_FOLDER, LaunchOptions, ViewerApp};
 pub use playback::Playback;

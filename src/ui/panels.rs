@@ -11,6 +11,7 @@ use super::pose_error::JointColors;
 use super::settings::{GridPanel, ViewerSettings};
 use super::skeleton_view::{SkeletonScene, skeleton_view};
 use super::textures::PanelTextures;
+use super::trails::{FingertipTrails, draw_image_trails};
 use crate::pipeline::FrameResult;
 use crate::source::{Frame, SourceInfo};
 
@@ -32,6 +33,8 @@ pub struct PanelContent<'a> {
     pub textures: &'a PanelTextures,
     /// Colours of the predicted joints by error, when the user wants them.
     pub joint_errors: Option<&'a JointColors>,
+    /// Fingertip trails, when the user wants them.
+    pub trails: Option<&'a FingertipTrails>,
 }
 
 /// Shows the banner and the four panels in `area`. While the RGB panel runs ahead of
@@ -49,6 +52,7 @@ pub fn central_panels(
         result,
         textures,
         joint_errors,
+        trails,
     } = content;
     let banner = Rect::from_min_size(area.min, vec2(area.width(), BANNER_HEIGHT));
     text_in(
@@ -94,6 +98,9 @@ pub fn central_panels(
                 draw_ground_truth_hands(painter, rect, &k, hands);
             }
             if let Some(pose) = pose {
+                if let Some(trails) = trails {
+                    draw_image_trails(painter, rect, trails);
+                }
                 draw_predicted_hands(painter, rect, pose, joint_errors);
             }
         }
@@ -188,6 +195,9 @@ pub fn central_panels(
         }
         let predicted_m = pose.map(|pose| pose.prediction.hands.scaled(0.001));
         let object = result.and_then(|result| result.frame.annotations.object);
+        let trail_paths = trails
+            .map(FingertipTrails::camera_paths)
+            .unwrap_or_default();
         skeleton_view(
             ui,
             body,
@@ -197,6 +207,7 @@ pub fn central_panels(
                 predicted: predicted_m.as_ref(),
                 object: object.as_ref(),
                 joint_errors,
+                trails: &trail_paths,
             },
         );
     }

@@ -1,10 +1,10 @@
 //! The side panel's Pose section: which backend finds the hands and, for MediaPipe
-//! Hands, how its wrists are placed and which hand is which.
+//! Hands, how its wrists are placed and which hand is which; smoothing over time.
 
 use egui::{DragValue, RichText, Ui};
 
 use super::settings::ViewerSettings;
-use crate::chain::{PoseBackend, RootDepthSource, describe_roots};
+use crate::chain::{PoseBackend, RootDepthSource, SmoothingMode, describe_roots};
 use crate::pipeline::FrameResult;
 
 /// How the UI names left and right, shown under the MediaPipe settings.
@@ -20,7 +20,7 @@ pub fn pose_section(
     result: Option<&FrameResult>,
 ) -> bool {
     ui.heading("Pose");
-    let before = (settings.pose_backend, settings.hands);
+    let before = (settings.pose_backend, settings.hands, settings.smoothing);
     ui.horizontal(|ui| {
         ui.label("backend:");
         ui.selectable_value(
@@ -50,7 +50,37 @@ pub fn pose_section(
             }
         }
     }
-    (settings.pose_backend, settings.hands) != before
+    smoothing_settings(ui, settings, result);
+    (settings.pose_backend, settings.hands, settings.smoothing) != before
+}
+
+/// The smoothing choice, and whether the shown frame's joints were smoothed.
+fn smoothing_settings(ui: &mut Ui, settings: &mut ViewerSettings, result: Option<&FrameResult>) {
+    ui.horizontal(|ui| {
+        ui.label("smooth over time:");
+        for mode in SmoothingMode::ALL {
+            ui.selectable_value(&mut settings.smoothing.mode, mode, mode.label());
+        }
+    })
+    .response
+    .on_hover_text(
+        "One Euro filter on each hand's 2D and 3D joints (MediaPipe's settings: min cutoff \
+         0.05 Hz / beta 80 in 2D, 0.1 Hz / 40 in 3D), with hand identity kept across frames; \
+         restarted on a seek. Auto smooths frames without ground-truth hands (cameras, videos) \
+         so annotated takes are scored on the network's own output.",
+    );
+    if let Some(pose) = result.and_then(|result| result.processed.pose.as_ref()) {
+        ui.label(
+            RichText::new(if pose.smoothed {
+                "this frame: smoothed, hand identity tracked"
+            } else {
+                "this frame: per-frame joints"
+            })
+            .small()
+            .weak(),
+        );
+    }
+    ui.checkbox(&mut settings.show_trails, "fingertip trails (2D and 3D)");
 }
 
 fn mediapipe_settings(ui: &mut Ui, settings: &mut ViewerSettings) {

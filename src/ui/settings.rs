@@ -6,6 +6,7 @@ use super::skeleton_view::OrbitCamera;
 use super::sources_ui::SourceSettings;
 use crate::chain::{
     ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, PoseBackend, ProcessSettings,
+    SmoothingSettings,
 };
 use crate::mask::{DepthRange, DepthUnit, RangePreset};
 
@@ -58,6 +59,10 @@ pub struct ViewerSettings {
     pub pose_backend: PoseBackend,
     /// How MediaPipe's hands are labelled and placed.
     pub hands: HandsSettings,
+    /// Smoothing of the joints over time (and hand identity across frames).
+    pub smoothing: SmoothingSettings,
+    /// Draw fingertip motion trails in the 2D and 3D views.
+    pub show_trails: bool,
     /// Cache size, camera, intrinsics, recordings folder, dataset root.
     pub sources: SourceSettings,
     /// The panel that fills the whole grid (double-click), or `None` for the 2x2 grid.
@@ -99,6 +104,8 @@ impl Default for ViewerSettings {
             camera_3d: OrbitCamera::default(),
             pose_backend: PoseBackend::default(),
             hands: HandsSettings::default(),
+            smoothing: SmoothingSettings::default(),
+            show_trails: false,
             sources: SourceSettings::default(),
             maximised_panel: None,
         }
@@ -151,6 +158,7 @@ impl ViewerSettings {
             action_window_seconds: self.action_window_seconds,
             pose_backend: self.pose_backend,
             hands: self.hands,
+            smoothing: self.smoothing,
         }
     }
 }

@@ -8,8 +8,9 @@ use super::error_plot::paint_error_legend;
 use super::overlay::{SkeletonStyle, draw_hand, predicted_style};
 use super::palette::OBJECT_COLOR;
 use super::pose_error::JointColors;
+use super::trails::{TrailPath, draw_paths};
 use crate::dataset::annotations::ObjectPose;
-use crate::geometry::TwoHands;
+use crate::geometry::{Hand, TwoHands};
 
 /// An orbit camera around a target point in the recording camera's frame (metres;
 /// x right, y down, z forward). Yaw and pitch 0 look from the recording camera.
@@ -85,6 +86,8 @@ pub struct SkeletonScene<'a> {
     pub object: Option<&'a ObjectPose>,
     /// Error colours of the predicted hands (error colouring on); `None`: finger colours.
     pub joint_errors: Option<&'a JointColors>,
+    /// Fingertip trails (metres), drawn under the predicted hands.
+    pub trails: &'a [TrailPath<Vec3>],
 }
 
 /// Shows the 3D view in `rect`; drag orbits, scroll zooms, double-click resets.
@@ -130,6 +133,15 @@ pub fn skeleton_view(
             }
         }
     }
+    let trails: Vec<(Hand, usize, Vec<Option<Pos2>>)> = scene
+        .trails
+        .iter()
+        .map(|path| {
+            let points = path.points.iter().map(|point| project(*point)).collect();
+            (path.hand, path.joint, points)
+        })
+        .collect();
+    draw_paths(&painter, 1.5, &trails);
     for (hands, predicted) in [(scene.ground_truth, false), (scene.predicted, true)] {
         for (hand, joints) in hands.iter().flat_map(|hands| hands.present()) {
             let points: Vec<Option<Pos2>> = joints.iter().map(|joint| project(*joint)).collect();

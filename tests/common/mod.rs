@@ -66,6 +66,7 @@ pub fn unmasked_settings() -> sharp_viewer::chain::ProcessSettings {
         action_window_seconds: ACTION_WINDOW_SECONDS,
         pose_backend: PoseBackend::Sharp,
         hands: HandsSettings::default(),
+        smoothing: Default::default(),
     }
 }
 

@@ -88,6 +88,8 @@ impl Scene {
             frame_size: FrameSize { width, height },
             backend: PoseBackend::Sharp,
             roots: [None, None],
+            label_confidence: [0.1, 0.9],
+            smoothed: false,
         };
         Self {
             rgb: RgbImage::from_fn(width, height, |x, y| {
