@@ -7,14 +7,27 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::EvalArgs;
 use crate::batch::write_atomic;
 use crate::dataset::Split;
-use crate::eval::{PCK_THRESHOLD, PoseEvaluation, PoseSummary, evaluate_poses};
+use crate::eval::{
+    HANDEDNESS_WARNING, HandednessTally, PCK_THRESHOLD, PoseEvaluation, PoseSummary, evaluate_poses,
+};
 
 /// Scores `cam4/<folder>` of every frame of `split` and writes the tables into `out`.
-pub fn run(root: &Path, split: Split, folder: &str, out: &Path) -> anyhow::Result<ExitCode> {
-    let evaluation = evaluate_poses(root, split, folder)?;
+pub fn run(
+    root: &Path,
+    split: Split,
+    folder: &str,
+    out: &Path,
+    args: &EvalArgs,
+) -> anyhow::Result<ExitCode> {
+    let evaluation = evaluate_poses(root, split, folder, args.intrinsics)?;
+    if !args.may_write(&evaluation.skipped, "frames or split lines") {
+        return Ok(ExitCode::FAILURE);
+    }
     println!("{} split, poses from cam4/{folder}", split.name());
+    println!("{}", args.intrinsics_line());
     println!(
         "{:<28} {:>7} {:>10} {:>10} {:>10} {:>9} {:>7} {:>7}",
         "take", "frames", "left mm", "right mm", "mean mm", "EPE px", "PCK", "AUC"
@@ -23,15 +36,51 @@ pub fn run(root: &Path, split: Split, folder: &str, out: &Path) -> anyhow::Resul
         print_row(take, &tally.summary());
     }
     print_row("overall", &evaluation.summary());
-    write_outputs(&evaluation, split, folder, out)?;
+    let overall = evaluation.summary();
+    print_handedness(&evaluation.handedness);
+    for (hand, other, summary) in [
+        ("left", "right", &overall.left),
+        ("right", "left", &overall.right),
+    ] {
+        if summary.evaluated == 0 {
+            println!(
+                "the {hand} hand never counted (no frame where it is annotated and predicted \
+                 present): its metrics are \"no frames\" and the mean is the {other} hand's alone"
+            );
+        }
+    }
+    write_outputs(&evaluation, split, folder, args, out)?;
     println!("tables written to {}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints how often the predicted labels name the annotated hand, with a warning when
+/// they look swapped or random.
+fn print_handedness(tally: &HandednessTally) {
+    let Some(agreement) = tally.agreement() else {
+        println!("handedness agreement: no predicted hand in an annotated frame");
+        return;
+    };
+    println!(
+        "handedness agreement: {:.1}% ({} of {} predicted hands lie nearest the annotated hand \
+         of their label)",
+        agreement * 100.0,
+        tally.agreeing,
+        tally.compared
+    );
+    if agreement < HANDEDNESS_WARNING {
+        println!(
+            "warning: handedness agreement below {:.0}%: left and right may be swapped or \
+             guessed (MediaPipe: check the source's viewpoint)",
+            HANDEDNESS_WARNING * 100.0
+        );
+    }
 }
 
 fn print_row(name: &str, summary: &PoseSummary) {
     let cell = |value: Option<f64>, digits: usize| match value {
         Some(value) => format!("{value:.digits$}"),
-        None => "-".to_owned(),
+        None => "no frames".to_owned(),
     };
     println!(
         "{name:<28} {:>7} {:>10} {:>10} {:>10} {:>9} {:>7} {:>7}",
@@ -50,8 +99,19 @@ fn write_outputs(
     evaluation: &PoseEvaluation,
     split: Split,
     folder: &str,
+    args: &EvalArgs,
     out: &Path,
 ) -> anyhow::Result<()> {
+    // A summary from an earlier run would vouch for tables this run may fail to write.
+    let summary_path = out.join("summary.json");
+    match std::fs::remove_file(&summary_path) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            return Err(error).with_context(|| {
+                format!("{}: cannot remove the old summary", summary_path.display())
+            });
+        }
+        _ => {}
+    }
     let takes: Vec<serde_json::Value> = evaluation
         .takes
         .iter()
@@ -60,13 +120,20 @@ fn write_outputs(
     let json = serde_json::json!({
         "split": split.name(),
         "poses": folder,
+        "intrinsics": args.intrinsics,
+        "intrinsics_description": args.intrinsics.describe(),
         "pck_threshold": PCK_THRESHOLD,
+        "frames_scored": evaluation.frames.len(),
+        "handedness": {
+            "compared": evaluation.handedness.compared,
+            "agreeing": evaluation.handedness.agreeing,
+            "agreement": evaluation.handedness.agreement(),
+        },
+        "left_out": evaluation.skipped.counts_json(),
+        "left_out_examples": evaluation.skipped.items().iter().take(20).collect::<Vec<_>>(),
         "overall": evaluation.summary(),
         "takes": takes,
     });
-    let path = out.join("summary.json");
-    write_atomic(&path, serde_json::to_string_pretty(&json)?.as_bytes())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
 
     let mut per_take = csv::Writer::from_writer(Vec::new());
     per_take.write_record([
@@ -110,6 +177,11 @@ fn write_outputs(
     }
     let path = out.join("frames.csv");
     write_atomic(&path, &frames.into_inner()?)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+
+    // The summary goes last: it exists only when the whole set was written.
+    let path = out.join("summary.json");
+    write_atomic(&path, serde_json::to_string_pretty(&json)?.as_bytes())
         .with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(())
 }

@@ -7,6 +7,7 @@ mod bench_mask;
 mod bench_scrub;
 mod depth;
 mod eval_action;
+mod eval_args;
 mod eval_pose;
 mod figure;
 mod inspect;
@@ -21,6 +22,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 pub use batch_args::BatchArgs;
+pub use eval_args::EvalArgs;
 pub use mask_args::{MaskArgs, MaskMode};
 
 use crate::bench::BenchOptions;
@@ -81,6 +83,11 @@ pub struct EngineArgs {
     /// Which MediaPipe Hands pair to load.
     #[arg(long, value_enum, default_value_t = MediaPipeModelArg::Full)]
     pub mediapipe_model: MediaPipeModelArg,
+    /// Where the takes' camera looks at the hands from, which decides how MediaPipe's
+    /// left/right labels map to the subject's hands: egocentric (a head-mounted camera,
+    /// as in H2O: labels kept), facing-user (labels swapped) or facing-user-mirrored.
+    #[arg(long, value_enum, default_value_t = crate::pipeline::Viewpoint::Egocentric)]
+    pub viewpoint: crate::pipeline::Viewpoint,
 }
 
 /// `--pose-backend` values.
@@ -318,6 +325,11 @@ pub enum Command {
         /// Folder inside `cam4/` to write into (default: SHARP's name for the mask mode).
         #[arg(long)]
         folder: Option<String>,
+        /// How a hand the network judges absent is written: `predicted` (its ungated
+        /// prediction, as SHARP's get_3D_pose.py) or `zeros`. Either way the presence
+        /// goes to `<folder>_presence/`, which eval-pose reads.
+        #[arg(long, value_enum, default_value_t = AbsentHandsArg::Predicted)]
+        absent_hands: AbsentHandsArg,
     },
     /// SHARP's pose metrics of the predicted pose files: MPJPE left / right / mean in mm
     /// (frames where the hand is annotated and predicted present), 2D EPE, PCK and AUC;
@@ -334,6 +346,9 @@ pub enum Command {
         /// Folder for summary.json, per_take.csv and frames.csv.
         #[arg(long, default_value = "eval-pose")]
         out: PathBuf,
+        /// Camera matrix and handling of missing or broken inputs.
+        #[command(flatten)]
+        eval: EvalArgs,
     },
     /// Classify the action segments of a split: accuracy and confusion matrix where the
     /// split is labelled (val), the CodaLab submission JSON and zip where not (test).
@@ -350,6 +365,9 @@ pub enum Command {
         /// Folder for the outputs.
         #[arg(long, default_value = "eval-action")]
         out: PathBuf,
+        /// Camera matrix and handling of missing or broken inputs.
+        #[command(flatten)]
+        eval: EvalArgs,
         /// Models and execution.
         #[command(flatten)]
         engine: EngineArgs,
@@ -449,18 +467,27 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             engine,
             mask,
             folder,
-        }) => poses::run(&batch, &engine, &mask, folder.as_deref()),
+            absent_hands,
+        }) => poses::run(
+            &batch,
+            &engine,
+            &mask,
+            folder.as_deref(),
+            absent_hands.into(),
+        ),
         Some(Command::EvalPose {
             root,
             split,
             poses,
             out,
-        }) => eval_pose::run(&root, split, &poses, &out),
+            eval,
+        }) => eval_pose::run(&root, split, &poses, &out, &eval),
         Some(Command::EvalAction {
             root,
             split,
             poses,
             out,
+            eval,
             engine,
         }) => {
             let hands = if poses == "gt" {
@@ -468,7 +495,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 HandSource::Predicted(poses)
             };
-            eval_action::run(&root, split, &hands, &engine, &out)
+            eval_action::run(&root, split, &hands, &engine, &eval, &out)
         }
         Some(Command::Figure {
             path,
@@ -537,14 +564,33 @@ fn first_take_processor(
     let models = crate::infer::ModelSet::load(&worker.models, &worker.infer);
     let processor =
         crate::pipeline::FrameProcessor::new(crate::mask::MaskEngine::new(worker.mask), models);
-    let settings = mask.process_settings(
+    let mut settings = mask.process_settings(
         true,
         crate::pipeline::ActionInput::PredictedPoses,
         engine
             .pose_backend()
             .unwrap_or(crate::pipeline::PoseBackend::Sharp),
     );
+    settings.hands.viewpoints.take = engine.viewpoint;
     Ok((source, processor, settings))
+}
+
+/// `--absent-hands`: how pose files store a hand judged absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AbsentHandsArg {
+    /// The network's ungated prediction (SHARP's get_3D_pose.py).
+    Predicted,
+    /// 63 zeros.
+    Zeros,
+}
+
+impl From<AbsentHandsArg> for crate::dataset::own_pose::AbsentHands {
+    fn from(arg: AbsentHandsArg) -> Self {
+        match arg {
+            AbsentHandsArg::Predicted => Self::Predicted,
+            AbsentHandsArg::Zeros => Self::Zeros,
+        }
+    }
 }
 
 /// A progress bar on standard error in the project's style.

@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use super::batch_args::{BatchArgs, report};
 use super::{EngineArgs, MaskArgs};
+use crate::atomic_file::write_atomic;
 use crate::batch::{list_frames, run_jobs};
 use crate::dataset::own_pose::{
-    OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, format_own_pose,
+    AbsentHands, OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, presence_folder,
 };
 use crate::infer::{ModelKind, ModelSet};
 use crate::mask::{CoverageTally, DepthUnit, MaskEngine};
@@ -16,12 +17,13 @@ use crate::pipeline::{ActionInput, FrameProcessor, PoseBackend};
 use crate::source::{FrameSource, own_pose_from_prediction};
 
 /// Writes the missing pose files of this shard into `folder` (default: SHARP's name for
-/// the masking mode).
+/// the masking mode), absent hands as `absent` says, and each file's presence sidecar.
 pub fn run(
     batch: &BatchArgs,
     engine: &EngineArgs,
     mask: &MaskArgs,
     folder: Option<&str>,
+    absent: AbsentHands,
 ) -> anyhow::Result<ExitCode> {
     let folder = folder.unwrap_or(if mask.is_masked() {
         OWN_POSE_MASKED_FOLDER
@@ -33,11 +35,12 @@ pub fn run(
             .join(folder)
             .join(format!("{number:06}.txt"))
     })?);
-    let settings = mask.process_settings(
+    let mut settings = mask.process_settings(
         false,
         ActionInput::PredictedPoses,
         engine.pose_backend().unwrap_or(PoseBackend::Sharp),
     );
+    settings.hands.viewpoints.take = engine.viewpoint;
     let needs_depth =
         settings.mask.range.is_some() && settings.mask.depth == DepthUnit::InverseDepth8;
     let kinds: &[ModelKind] = if needs_depth {
@@ -53,9 +56,29 @@ pub fn run(
         }
     }
     let mut processor = FrameProcessor::new(MaskEngine::new(worker.mask), models);
-    println!("mask: {}; writing into cam4/{folder}", mask.describe());
+    let presence = presence_folder(folder);
+    let absent_words = match absent {
+        AbsentHands::Predicted => "absent hands as predicted (as SHARP's get_3D_pose.py)",
+        AbsentHands::Zeros => "absent hands as zeros",
+    };
+    println!(
+        "mask: {}; writing into cam4/{folder} ({absent_words}), presence into cam4/{presence}",
+        mask.describe()
+    );
+    let presence_path = |job: &crate::batch::FrameJob| {
+        job.take
+            .join(crate::dataset::EGO_CAMERA_FOLDER)
+            .join(&presence)
+            .join(format!("{:06}.txt", job.number))
+    };
+    let presence_paths: Vec<std::path::PathBuf> = jobs.iter().map(presence_path).collect();
+    crate::atomic_file::remove_stale_temporaries(presence_paths.iter().map(|path| path.as_path()))
+        .map_err(|error| {
+            anyhow::anyhow!("cam4/{presence}: cannot remove leftover temporary files: {error}")
+        })?;
     let bar = super::progress_bar(jobs.len() as u64, "poses");
     let mut coverage_tally = CoverageTally::default();
+    let mut warnings = Warnings::default();
     let summary = run_jobs(
         &jobs,
         |source, job| {
@@ -63,8 +86,17 @@ pub fn run(
                 .read(job.position)
                 .map_err(|error| error.to_string())?;
             let processed = processor.process(&frame, &settings);
-            if !processed.problems.is_empty() {
+            // A frame fails when its pose file would not be what the command promises:
+            // no pose, or a pose from an unmasked frame under a mask. Other problems (a
+            // MediaPipe wrist placed at the fixed depth, say) are counted and reported.
+            if processed.pose.is_none() || processed.mask_skipped.is_some() {
                 return Err(processed.problems.join("; "));
+            }
+            if let Some(first) = processed.problems.first() {
+                warnings.frames += 1;
+                warnings.first.get_or_insert_with(|| {
+                    format!("frame {} of {}: {first}", job.number, job.take.display())
+                });
             }
             let pose = processed
                 .pose
@@ -72,9 +104,14 @@ pub fn run(
             if let Some(coverage) = &processed.joint_coverage {
                 coverage_tally.add(coverage);
             }
-            let own_pose =
+            let file =
                 own_pose_from_prediction(&pose.prediction, pose.frame_size, frame.rgb.dimensions());
-            Ok(format_own_pose(&own_pose).into_bytes())
+            // The sidecar goes first: a pose file that exists (and is skipped next time)
+            // always has its presence.
+            let presence_path = presence_path(job);
+            write_atomic(&presence_path, file.presence_text().as_bytes())
+                .map_err(|error| format!("{}: {error}", presence_path.display()))?;
+            Ok(file.pose_text(absent).into_bytes())
         },
         |_| bar.inc(1),
     );
@@ -86,5 +123,18 @@ pub fn run(
             coverage_tally.kept, coverage_tally.in_frame, coverage_tally.frames
         );
     }
+    if let Some(first) = &warnings.first {
+        println!(
+            "{} frame(s) written with warnings; the first: {first}",
+            warnings.frames
+        );
+    }
     Ok(report(&summary, "pose files"))
+}
+
+/// Frames whose pose file was written although the chain reported a problem.
+#[derive(Default)]
+struct Warnings {
+    frames: usize,
+    first: Option<String>,
 }

@@ -25,7 +25,10 @@ use crossbeam_channel::{Receiver, Sender};
 
 use crate::infer::{ModelPaths, RunCancel};
 
-pub use hands_pose::{HandsSettings, PoseBackend, RootDepthSource, describe_roots};
+pub use crate::infer::mediapipe::Viewpoint;
+pub use hands_pose::{
+    HandsSettings, PoseBackend, RootDepthSource, SourceViewpoints, describe_roots,
+};
 pub use latest::{LatestReceiver, LatestSender, latest};
 pub use messages::{
     CameraSpec, FrameResult, MaskSettings, PipelineEvent, Preview, RecordingEvent, Seek,

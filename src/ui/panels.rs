@@ -119,18 +119,7 @@ pub fn central_panels(
         |_, _| {},
     );
 
-    let masked_title = match result.map(|result| result.settings.mask) {
-        Some(mask) => match mask.range {
-            Some(range) => format!(
-                "Masked (pose input): keep {:.0}..{:.0} {}",
-                range.near,
-                range.far,
-                mask.depth.suffix()
-            ),
-            None => "Masked (pose input): off".to_owned(),
-        },
-        None => "Masked (pose input)".to_owned(),
-    } + &catching_up;
+    let masked_title = masked_panel_title(result) + &catching_up;
     image_panel(
         ui,
         cell(0.0, 1.0),
@@ -167,6 +156,27 @@ pub fn central_panels(
             joint_errors,
         },
     );
+}
+
+/// The masked panel's title: the range it keeps, or, when the range could not be
+/// applied, that the frame is not masked and why (the pose network saw the whole frame).
+pub fn masked_panel_title(result: Option<&FrameResult>) -> String {
+    let Some(result) = result else {
+        return "Masked (pose input)".to_owned();
+    };
+    if let Some(reason) = &result.processed.mask_skipped {
+        return format!("Masked (pose input): NOT MASKED, {reason}");
+    }
+    let mask = result.settings.mask;
+    match mask.range {
+        Some(range) => format!(
+            "Masked (pose input): keep {:.0}..{:.0} {}",
+            range.near,
+            range.far,
+            mask.depth.suffix()
+        ),
+        None => "Masked (pose input): off".to_owned(),
+    }
 }
 
 /// Whether two frames are the same frame of the same source position.

@@ -4,12 +4,14 @@
 use egui::{DragValue, RichText, Ui};
 
 use super::settings::ViewerSettings;
-use crate::pipeline::{FrameResult, PoseBackend, RootDepthSource, describe_roots};
+use crate::pipeline::{FrameResult, PoseBackend, RootDepthSource, Viewpoint, describe_roots};
+use crate::source::SourceKind;
 
 /// How the UI names left and right, shown under the MediaPipe settings.
 const HANDEDNESS_NOTE: &str = "Left/right are the subject's own hands, as in H2O. MediaPipe \
-    labels hands as if the image were a mirrored selfie; for frames that are not mirrored \
-    (H2O, a raw webcam) its labels are swapped here.";
+    labels hands as a mirrored selfie shows them, which is how a head-mounted camera sees \
+    its wearer's hands: egocentric keeps its labels, facing the user (not mirrored) swaps \
+    them. Each kind of source (take, video, camera) keeps its own viewpoint.";
 
 /// Shows the backend choice and MediaPipe's settings; returns whether a processing
 /// setting changed.
@@ -17,6 +19,7 @@ pub fn pose_section(
     ui: &mut Ui,
     settings: &mut ViewerSettings,
     result: Option<&FrameResult>,
+    source: Option<SourceKind>,
 ) -> bool {
     ui.heading("Pose");
     let before = (settings.pose_backend, settings.hands);
@@ -36,7 +39,7 @@ pub fn pose_section(
         .on_hover_text("Google's pretrained MediaPipe Hands, shipped in models/mediapipe/");
     });
     if settings.pose_backend == PoseBackend::MediaPipe {
-        mediapipe_settings(ui, settings);
+        mediapipe_settings(ui, settings, source.unwrap_or_default());
         if let Some(pose) = result.and_then(|result| result.processed.pose.as_ref())
             && pose.backend == PoseBackend::MediaPipe
         {
@@ -52,7 +55,7 @@ pub fn pose_section(
     (settings.pose_backend, settings.hands) != before
 }
 
-fn mediapipe_settings(ui: &mut Ui, settings: &mut ViewerSettings) {
+fn mediapipe_settings(ui: &mut Ui, settings: &mut ViewerSettings, source: SourceKind) {
     let hands = &mut settings.hands;
     ui.horizontal(|ui| {
         ui.label("wrist depth:");
@@ -91,6 +94,12 @@ fn mediapipe_settings(ui: &mut Ui, settings: &mut ViewerSettings) {
     ui.add(
         egui::Slider::new(&mut hands.min_detection_confidence, 0.05..=0.95).text("palm threshold"),
     );
-    ui.checkbox(&mut hands.mirrored, "frames are mirrored (selfie view)");
+    let viewpoint = hands.viewpoints.of_mut(source);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("viewpoint of this {}:", source.name()));
+        for choice in Viewpoint::ALL {
+            ui.selectable_value(viewpoint, choice, choice.label());
+        }
+    });
     ui.label(RichText::new(HANDEDNESS_NOTE).small().weak());
 }
