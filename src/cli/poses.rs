@@ -11,7 +11,7 @@ use crate::batch::{list_frames, run_jobs};
 use crate::dataset::own_pose::{
     AbsentHands, OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, presence_folder,
 };
-use crate::infer::{ModelKind, ModelSet};
+use crate::infer::{ModelKind, ModelSet, ModelStatus};
 use crate::mask::{CoverageTally, DepthUnit, MaskEngine};
 use crate::pipeline::{ActionInput, FrameProcessor, PoseBackend};
 use crate::source::{FrameSource, own_pose_from_prediction};
@@ -50,10 +50,19 @@ pub fn run(
     };
     let worker = engine.worker_options();
     let models = ModelSet::load_only(&worker.models, &worker.infer, kinds);
+    let mediapipe = settings.pose_backend == PoseBackend::MediaPipe;
     for (kind, status) in models.statuses() {
-        if kinds.contains(&kind) && !matches!(status, crate::infer::ModelStatus::Ready(_)) {
+        // MediaPipe Hands stands in for SHARP's pose network.
+        let needed = kinds.contains(&kind) && !(mediapipe && kind == ModelKind::Pose);
+        if needed && !matches!(status, crate::infer::ModelStatus::Ready(_)) {
             anyhow::bail!("the {kind} model is not usable: {status:?}");
         }
+    }
+    if mediapipe
+        && let status @ (ModelStatus::Missing { .. } | ModelStatus::Invalid { .. }) =
+            models.hands_status()
+    {
+        anyhow::bail!("MediaPipe Hands is not usable: {status:?}");
     }
     let mut processor = FrameProcessor::new(MaskEngine::new(worker.mask), models);
     let presence = presence_folder(folder);
