@@ -104,13 +104,11 @@ fn write_outputs(
 ) -> anyhow::Result<()> {
     // A summary from an earlier run would vouch for tables this run may fail to write.
     let summary_path = out.join("summary.json");
-    match std::fs::remove_file(&summary_path) {
-        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-            return Err(error).with_context(|| {
-                format!("{}: cannot remove the old summary", summary_path.display())
-            });
-        }
-        _ => {}
+    if let Err(error) = std::fs::remove_file(&summary_path)
+        && error.kind() != std::io::ErrorKind::NotFound
+    {
+        return Err(error)
+            .with_context(|| format!("{}: cannot remove the old summary", summary_path.display()));
     }
     let takes: Vec<serde_json::Value> = evaluation
         .takes

@@ -80,10 +80,7 @@ pub fn classify_segments(
     let mut take: Option<Result<Take, (SkipReason, String)>> = None;
     for (done, segment) in segments.iter().enumerate() {
         let dir = root.join(&segment.take);
-        if take
-            .as_ref()
-            .is_none_or(|open| open.as_ref().map_or(true, |open| open.dir != dir))
-        {
+        if !matches!(&take, Some(Ok(open)) if open.dir == dir) {
             take = Some(open_take(&dir, intrinsics));
         }
         let window = match take.as_ref() {
