@@ -381,7 +381,7 @@ fn eval_pose_gates_on_the_presence_sidecar_of_ungated_pose_files() {
         "{summary:?}"
     );
     assert_eq!(
-        serde_json::to_value(&summary).expect("json"),
+        serde_json::to_value(summary).expect("json"),
         serde_json::to_value(zeroed.summary()).expect("json")
     );
     // The files still hold the absent left hand's (wrong) prediction where it was made.

@@ -147,6 +147,9 @@ fn note_listed_frames_not_on_disk(
     }
 }
 
+/// An input left out: why, and which file or frame with what is wrong.
+type Skip = (SkipReason, String);
+
 /// Why a take cannot be scored with `intrinsics`, if it cannot.
 fn unusable_intrinsics(take: &Take, intrinsics: EvalIntrinsics) -> Option<(SkipReason, String)> {
     if intrinsics == EvalIntrinsics::Take && take.intrinsics_source != IntrinsicsSource::TakeFile {
@@ -200,7 +203,7 @@ pub fn evaluate_poses(
     if jobs.is_empty() && evaluation.skipped.is_empty() {
         return Err(EvalError::Empty(split.name()));
     }
-    let mut take: Option<(Take, String, Option<(SkipReason, String)>)> = None;
+    let mut take: Option<(Take, String, Option<Skip>)> = None;
     for job in &jobs {
         if take
             .as_ref()
