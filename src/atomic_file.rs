@@ -48,6 +48,46 @@ pub fn write_atomic_with(
     result
 }
 
+/// Removes the temporary files an interrupted earlier write of any of `outputs` left
+/// behind (`.NAME.tmp-PID` beside `NAME`); returns how many were removed. Only the
+/// temporaries of these outputs are touched, so a concurrent run writing other files
+/// (another shard) keeps its own.
+pub fn remove_stale_temporaries<'a>(
+    outputs: impl IntoIterator<Item = &'a Path>,
+) -> std::io::Result<usize> {
+    let mut by_folder: std::collections::BTreeMap<&Path, std::collections::BTreeSet<String>> =
+        std::collections::BTreeMap::new();
+    for output in outputs {
+        if let (Some(folder), Some(name)) = (output.parent(), output.file_name()) {
+            by_folder
+                .entry(folder)
+                .or_default()
+                .insert(name.to_string_lossy().into_owned());
+        }
+    }
+    let mut removed = 0;
+    for (folder, names) in by_folder {
+        let entries = match std::fs::read_dir(folder) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(error) => return Err(error),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let stale = file_name
+                .strip_prefix('.')
+                .and_then(|rest| rest.rsplit_once(".tmp-"))
+                .is_some_and(|(name, _)| names.contains(name));
+            if stale {
+                std::fs::remove_file(entry.path())?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
+}
+
 /// Writes `bytes` to `path` atomically, creating the parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_with(path, |writer| writer.write_all(bytes))
@@ -56,6 +96,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_temporaries_of_the_given_outputs_are_removed_and_no_others() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mine = dir.path().join("000001.txt");
+        for name in [".000001.txt.tmp-77", ".000002.txt.tmp-78", "000001.txt"] {
+            std::fs::write(dir.path().join(name), "x").expect("write");
+        }
+        let removed = remove_stale_temporaries([mine.as_path()]).expect("removed");
+        assert_eq!(removed, 1);
+        let mut left = names(dir.path());
+        left.sort();
+        assert_eq!(left, [".000002.txt.tmp-78", "000001.txt"]);
+    }
 
     fn names(dir: &Path) -> Vec<std::ffi::OsString> {
         std::fs::read_dir(dir)

@@ -15,7 +15,7 @@ use std::process::Command;
 use sharp_viewer::batch::relative_name;
 use sharp_viewer::dataset::own_pose::{OwnHandPose, OwnPoseFrame, format_own_pose};
 use sharp_viewer::dataset::{Split, Take, discover_takes};
-use sharp_viewer::eval::{SUBMISSION_JSON, evaluate_poses};
+use sharp_viewer::eval::{EvalIntrinsics, SUBMISSION_JSON, evaluate_poses};
 use sharp_viewer::geometry::Hand;
 
 /// Runs the viewer binary; returns (success, stdout).
@@ -89,6 +89,11 @@ fn pose_files_resume_and_ignore_interrupted_temporary_files() {
     );
     let written = std::fs::read_to_string(folder.join("000003.txt")).expect("rewritten");
     assert_eq!(written.lines().count(), 2);
+    assert!(
+        out.contains("removed 1 temporary file(s)"),
+        "the leftover is removed: {out}"
+    );
+    assert!(!folder.join(".000003.txt.tmp-1").exists());
 }
 
 /// Annotated hand joints that project inside their frame, over every frame of `take`
@@ -216,7 +221,8 @@ fn poses_equal_to_the_annotations_score_zero_error() {
             std::fs::write(path, format_own_pose(&frame)).expect("write");
         }
     }
-    let evaluation = evaluate_poses(&root, Split::Test, folder, None).expect("scored");
+    let evaluation = evaluate_poses(&root, Split::Test, folder, EvalIntrinsics::default(), None)
+        .expect("scored");
     let summary = evaluation.summary();
     assert_eq!(summary.frames, 12);
     assert!(summary.left.evaluated + summary.right.evaluated > 0);
@@ -314,6 +320,326 @@ fn the_test_split_gives_a_codalab_zip_and_val_a_confusion_matrix() {
     assert_eq!(confusion.lines().count(), 37);
 }
 
+/// Writes a pose file and its presence sidecar for every test frame of `root`: each hand
+/// at its annotation, except that `garble` hands are moved 80 px (a wrong prediction)
+/// and called absent in the sidecar. Files are written as `absent` says.
+fn write_poses_with_presence(
+    root: &Path,
+    folder: &str,
+    garble: Hand,
+    absent: sharp_viewer::dataset::own_pose::AbsentHands,
+) {
+    use sharp_viewer::dataset::own_pose::{PredictedPoseFile, presence_folder};
+    let take = Take::open(&test_take(root)).expect("the test take");
+    for &number in &take.frames {
+        let truth = take.read_hand_pose(number).expect("annotations");
+        let hand = |hand: Hand| {
+            let shift = if hand == garble { 80.0 } else { 0.0 };
+            truth.get(hand).map(|joints| OwnHandPose {
+                uv: joints.map(|joint| {
+                    take.intrinsics.project(joint).expect("in front") + glam::Vec2::splat(shift)
+                }),
+                z_mm: joints.map(|joint| joint.z * 1000.0),
+            })
+        };
+        let file = PredictedPoseFile {
+            ungated: OwnPoseFrame {
+                left: hand(Hand::Left),
+                right: hand(Hand::Right),
+            },
+            presence: Hand::BOTH.map(|hand| hand != garble),
+        };
+        let name = format!("{number:06}.txt");
+        for (sub, contents) in [
+            (folder.to_owned(), file.pose_text(absent)),
+            (presence_folder(folder), file.presence_text()),
+        ] {
+            let path = take.camera_dir().join(sub).join(&name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+            std::fs::write(path, contents).expect("write");
+        }
+    }
+}
+
+/// Pose files keep an absent hand's prediction (as SHARP's get_3D_pose.py) and its
+/// presence in the sidecar: eval-pose gates on the sidecar, so the scores equal those of
+/// files with the absent hand zeroed.
+#[test]
+fn eval_pose_gates_on_the_presence_sidecar_of_ungated_pose_files() {
+    use sharp_viewer::dataset::own_pose::AbsentHands;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, _) = common::small_sample(dir.path(), 12, 3);
+    write_poses_with_presence(&root, "ungated", Hand::Left, AbsentHands::Predicted);
+    write_poses_with_presence(&root, "zeroed", Hand::Left, AbsentHands::Zeros);
+    let ungated = evaluate_poses(
+        &root,
+        Split::Test,
+        "ungated",
+        EvalIntrinsics::default(),
+        None,
+    )
+    .expect("scored");
+    let zeroed = evaluate_poses(
+        &root,
+        Split::Test,
+        "zeroed",
+        EvalIntrinsics::default(),
+        None,
+    )
+    .expect("scored");
+    let summary = ungated.summary();
+    assert_eq!(
+        summary.left.evaluated, 0,
+        "the absent left hand never counts"
+    );
+    assert!(summary.right.evaluated > 0);
+    assert!(
+        summary.mpjpe_mm.expect("the right hand") < 0.05,
+        "{summary:?}"
+    );
+    assert_eq!(
+        serde_json::to_value(summary).expect("json"),
+        serde_json::to_value(zeroed.summary()).expect("json")
+    );
+    // The files still hold the absent left hand's (wrong) prediction where it was made.
+    let take = test_take(&root);
+    let kept = (0..12)
+        .filter(|number| {
+            let path = take.join(format!("cam4/ungated/{number:06}.txt"));
+            let text = std::fs::read_to_string(path).expect("a file");
+            let pose = sharp_viewer::dataset::own_pose::parse_own_pose(&text).expect("valid");
+            pose.left.is_some()
+        })
+        .count();
+    assert!(kept > 0, "no ungated left hand written");
+}
+
+/// `poses` writes both hands as predicted by default and each frame's presence; with
+/// `--absent-hands zeros` the absent hands are zeros and everything else is the same.
+#[test]
+fn poses_writes_ungated_predictions_and_presence_by_default() {
+    use sharp_viewer::dataset::own_pose::{parse_own_pose, parse_presence};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, _) = common::small_sample(dir.path(), 12, 3);
+    let models = common::fixture_models(dir.path());
+    let (ok, out) = run_poses(&root, &models, &["--mask", "none"]);
+    assert!(ok && out.contains("12 written"), "{out}");
+    let zeros = [
+        "--mask",
+        "none",
+        "--absent-hands",
+        "zeros",
+        "--folder",
+        "zeroed",
+    ];
+    let (ok, out) = run_poses(&root, &models, &zeros);
+    assert!(ok && out.contains("12 written"), "{out}");
+    let cam4 = test_take(&root).join("cam4");
+    let read = |folder: &str, number: usize| {
+        std::fs::read_to_string(cam4.join(folder).join(format!("{number:06}.txt")))
+            .unwrap_or_else(|error| panic!("{folder}/{number}: {error}"))
+    };
+    for number in 0..12 {
+        let predicted = parse_own_pose(&read("hand_pose_3d_own_not_masked", number)).expect("ok");
+        let presence =
+            parse_presence(&read("hand_pose_3d_own_not_masked_presence", number)).expect("ok");
+        assert_eq!(
+            parse_presence(&read("zeroed_presence", number)).expect("ok"),
+            presence
+        );
+        assert!(
+            predicted.left.is_some() && predicted.right.is_some(),
+            "frame {number}: both hands written as predicted"
+        );
+        let zeroed = parse_own_pose(&read("zeroed", number)).expect("ok");
+        assert_eq!(zeroed, predicted.gated(presence), "frame {number}");
+    }
+}
+
+/// Writes pose files equal to the annotations of the test take, projected with SHARP's
+/// fixed cam4 matrix, into `folder`.
+fn write_annotation_poses(root: &Path, folder: &str) {
+    use sharp_viewer::geometry::CameraIntrinsics;
+    let take = Take::open(&test_take(root)).expect("the test take");
+    let k = CameraIntrinsics::H2O_CAM4_DEFAULT;
+    for &number in &take.frames {
+        let truth = take.read_hand_pose(number).expect("annotations");
+        let hand = |hand: Hand| {
+            truth.get(hand).map(|joints| OwnHandPose {
+                uv: joints.map(|joint| k.project(joint).expect("in front")),
+                z_mm: joints.map(|joint| joint.z * 1000.0),
+            })
+        };
+        let frame = OwnPoseFrame {
+            left: hand(Hand::Left),
+            right: hand(Hand::Right),
+        };
+        let path = take
+            .camera_dir()
+            .join(folder)
+            .join(format!("{number:06}.txt"));
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+        std::fs::write(path, format_own_pose(&frame)).expect("write");
+    }
+}
+
+/// eval-pose uses SHARP's fixed cam4 matrix by default, whatever a take's
+/// cam_intrinsics.txt says, and `--intrinsics take` the take's own; the summary says which.
+#[test]
+fn eval_pose_uses_sharps_fixed_intrinsics_unless_told_to_use_the_takes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, _) = common::small_sample(dir.path(), 12, 3);
+    write_annotation_poses(&root, "from_gt");
+    // A take whose own calibration differs from SHARP's fixed matrix.
+    let intrinsics_file = test_take(&root).join("cam4/cam_intrinsics.txt");
+    std::fs::write(&intrinsics_file, "700.0 700.0 600.0 380.0 1280 720\n").expect("write");
+    let score = |choice: Option<&str>| {
+        let out = dir
+            .path()
+            .join(format!("eval-{}", choice.unwrap_or("default")));
+        let (root, out_text) = (text(&root), text(&out));
+        let mut args = vec!["eval-pose", &root, "--poses", "from_gt", "--out", &out_text];
+        if let Some(choice) = choice {
+            args.extend(["--intrinsics", choice]);
+        }
+        let (ok, printed) = run(&args);
+        assert!(ok, "{printed}");
+        let json: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join("summary.json")).expect("summary.json"),
+        )
+        .expect("JSON");
+        (json, printed)
+    };
+    let (fixed, printed) = score(None);
+    assert_eq!(fixed["intrinsics"], "sharp-fixed");
+    assert!(
+        printed.contains("intrinsics: SHARP's fixed cam4 matrix"),
+        "{printed}"
+    );
+    let mpjpe = |json: &serde_json::Value| json["overall"]["mpjpe_mm"].as_f64().expect("MPJPE");
+    assert!(mpjpe(&fixed) < 0.05, "{fixed}");
+    let (take, printed) = score(Some("take"));
+    assert_eq!(take["intrinsics"], "take");
+    assert!(
+        printed.contains("each take's cam_intrinsics.txt"),
+        "{printed}"
+    );
+    assert!(
+        mpjpe(&take) > 5.0,
+        "the take's matrix moves the joints: {take}"
+    );
+}
+
+/// Runs the viewer binary; returns (success, stdout, stderr).
+fn run_with_stderr(args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_sharp-viewer"))
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// eval-pose skips nothing silently: a listed frame not on disk, a malformed split line, a
+/// missing pose file and a finite but absurd joint (1e38 m) are counted and reported; the
+/// run fails and writes nothing unless `--allow-missing`, which scores the rest and counts
+/// what was left out in the summary.
+#[test]
+fn eval_pose_reports_what_it_left_out_and_fails_without_allow_missing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, _) = common::small_sample(dir.path(), 12, 3);
+    write_annotation_poses(&root, "from_gt");
+    let take = test_take(&root);
+    let name = relative_name(&root, &take);
+    let mut split = std::fs::read_to_string(root.join("pose_test.txt")).expect("the split");
+    split.push_str(&format!("{name}/cam4/rgb/000099.png\nnot a frame path\n"));
+    std::fs::write(root.join("pose_test.txt"), split).expect("write the split");
+    std::fs::remove_file(take.join("cam4/from_gt/000004.txt")).expect("remove a pose file");
+    let annotation = take.join("cam4/hand_pose/000007.txt");
+    let numbers: Vec<String> = std::fs::read_to_string(&annotation)
+        .expect("an annotation")
+        .split_whitespace()
+        .enumerate()
+        .map(|(index, value)| match index {
+            3 | 67 => "1e38".to_owned(),
+            _ => value.to_owned(),
+        })
+        .collect();
+    std::fs::write(&annotation, numbers.join(" ")).expect("an absurd joint");
+
+    let out = dir.path().join("eval");
+    let (root_text, out_text) = (text(&root), text(&out));
+    let args = [
+        "eval-pose",
+        &root_text,
+        "--poses",
+        "from_gt",
+        "--out",
+        &out_text,
+    ];
+    let (ok, _, stderr) = run_with_stderr(&args);
+    assert!(!ok, "exit 0 with inputs left out: {stderr}");
+    for expected in [
+        "1 malformed split lines",
+        "1 listed frames not on disk",
+        "1 missing pose files",
+        "1 implausible values",
+        "--allow-missing",
+    ] {
+        assert!(stderr.contains(expected), "`{expected}` in {stderr}");
+    }
+    assert!(!out.join("summary.json").exists(), "nothing written");
+
+    let (ok, _, stderr) = run_with_stderr(&[&args[..], &["--allow-missing"]].concat());
+    assert!(ok, "{stderr}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json"))
+            .expect("valid JSON");
+    assert_eq!(
+        json["left_out"],
+        serde_json::json!({
+            "malformed_split_line": 1,
+            "missing_frame": 1,
+            "missing_pose_file": 1,
+            "implausible_value": 1
+        })
+    );
+    assert_eq!(json["frames_scored"], 10);
+    assert_eq!(json["overall"]["frames"], 10);
+    assert!(
+        json["overall"]["mpjpe_mm"].as_f64().expect("MPJPE") < 0.05,
+        "{json}"
+    );
+}
+
+/// A hand that never counts is shown as "no frames" and the mean is the other hand's.
+#[test]
+fn a_hand_that_never_counts_is_reported_as_no_frames() {
+    use sharp_viewer::dataset::own_pose::AbsentHands;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (root, _) = common::small_sample(dir.path(), 12, 3);
+    write_poses_with_presence(&root, "right_only", Hand::Left, AbsentHands::Zeros);
+    let out = dir.path().join("eval");
+    let (ok, printed) = run(&[
+        "eval-pose",
+        &text(&root),
+        "--poses",
+        "right_only",
+        "--out",
+        &text(&out),
+    ]);
+    assert!(ok, "{printed}");
+    let overall = printed
+        .lines()
+        .find(|line| line.starts_with("overall"))
+        .expect("the overall row");
+    assert!(overall.contains("no frames"), "{overall}");
+    assert!(printed.contains("the left hand never counted"), "{printed}");
+}
+
 /// Ground-truth poses with a frame-to-frame wobble (z ±3 mm, u ±2 px, alternating): with
 /// `--smooth` the jitter `eval-pose` reports comes at least halfway back from the
 /// wobbling poses' to the clean ones'. The price is lag: the 12-frame sample takes squeeze
@@ -326,25 +652,42 @@ fn smoothing_before_scoring_steadies_wobbling_poses() {
     let folder = "hand_pose_3d_wobbling";
     write_ground_truth_poses(&root, folder, 1.0);
     write_ground_truth_poses(&root, "hand_pose_3d_clean", 0.0);
-    let clean = evaluate_poses(&root, Split::Test, "hand_pose_3d_clean", None).expect("scored");
-    let clean_jitter = clean.jitter_3d.mean().expect("consecutive frames");
-    let raw = evaluate_poses(&root, Split::Test, folder, None).expect("scored");
+    let clean = evaluate_poses(
+        &root,
+        Split::Test,
+        "hand_pose_3d_clean",
+        EvalIntrinsics::default(),
+        None,
+    )
+    .expect("scored");
+    let clean_jitter = clean
+        .over_time
+        .jitter_3d
+        .mean()
+        .expect("consecutive frames");
+    let raw = evaluate_poses(&root, Split::Test, folder, EvalIntrinsics::default(), None)
+        .expect("scored");
     let smoothed = evaluate_poses(
         &root,
         Split::Test,
         folder,
+        EvalIntrinsics::default(),
         Some(sharp_viewer::temporal::SmoothingParams::default()),
     )
     .expect("scored");
-    assert!(!raw.smoothed && smoothed.smoothed);
-    let raw_jitter = raw.jitter_3d.mean().expect("consecutive frames");
-    let smooth_jitter = smoothed.jitter_3d.mean().expect("consecutive frames");
+    assert!(!raw.over_time.smoothed && smoothed.over_time.smoothed);
+    let raw_jitter = raw.over_time.jitter_3d.mean().expect("consecutive frames");
+    let smooth_jitter = smoothed
+        .over_time
+        .jitter_3d
+        .mean()
+        .expect("consecutive frames");
     assert!(
         smooth_jitter - clean_jitter <= 0.5 * (raw_jitter - clean_jitter),
         "3D jitter {raw_jitter:.2} -> {smooth_jitter:.2} mm/frame^2 (clean poses: {clean_jitter:.2})"
     );
-    let raw_2d = raw.jitter_2d.mean().expect("2D");
-    let smooth_2d = smoothed.jitter_2d.mean().expect("2D");
+    let raw_2d = raw.over_time.jitter_2d.mean().expect("2D");
+    let smooth_2d = smoothed.over_time.jitter_2d.mean().expect("2D");
     assert!(
         smooth_2d < raw_2d,
         "2D jitter {raw_2d:.2} -> {smooth_2d:.2}"

@@ -232,3 +232,28 @@ fn inspect_exits_non_zero_only_when_there_are_problems() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("nowhere"));
 }
+
+/// `inspect --deep` flags everything plain `inspect` flags: a grayscale PNG in the RGB
+/// folder decodes fine, but it is not an H2O colour frame.
+#[test]
+fn deep_inspection_flags_what_the_header_check_flags() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_, take) = common::small_sample(dir.path(), 12, 1);
+    let path = frame_file(&take, FrameKind::Rgb, 2);
+    let gray = image::open(&path).expect("a frame").to_luma8();
+    gray.save(&path).expect("write a grayscale frame");
+    for deep in [false, true] {
+        let report = inspect(&take, InspectOptions { deep }, &mut |_, _| {}).expect("inspectable");
+        let problems: Vec<&String> = report
+            .takes
+            .iter()
+            .flat_map(|take| take.problems.iter())
+            .collect();
+        assert!(
+            problems
+                .iter()
+                .any(|problem| problem.contains("000002.png") && problem.contains("8-bit RGB")),
+            "deep {deep}: {problems:?}"
+        );
+    }
+}

@@ -731,3 +731,32 @@ fn figure_takes_any_take_writes_svg_and_larger_pngs_and_reports_absolute_paths()
     );
     assert!(!ok && stderr.contains("expected 1, 2 or 4"), "{stderr}");
 }
+
+/// Without a usable depth model the figure would have a blank pseudo-depth panel and the
+/// whole frame as its "masked" panel: the command must refuse, not write it.
+#[test]
+fn figure_command_fails_without_a_usable_depth_model_and_writes_nothing() {
+    let root = tempfile::tempdir().expect("temporary folder");
+    let (dataset, _) = common::small_sample(root.path(), 12, 1);
+    let models = common::fixture_models(root.path());
+    std::fs::remove_file(models.join("depth.onnx")).expect("remove the depth model");
+    let out = root.path().join("figures");
+    let text = |path: &std::path::Path| path.to_str().expect("UTF-8 path").to_owned();
+    let output = Command::new(env!("CARGO_BIN_EXE_sharp-viewer"))
+        .args(["figure", &text(&dataset), "--frames", "1", "--out"])
+        .arg(&out)
+        .args(["--models", &text(&models)])
+        .args(["--provider", "cpu", "--mask-backend", "cpu"])
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "exit 0: {stderr}");
+    assert!(stderr.contains("no figure written"), "{stderr}");
+    assert!(stderr.contains("blank pseudo-depth panel"), "{stderr}");
+    assert!(
+        stderr.contains("unmasked frame as the masked panel"),
+        "{stderr}"
+    );
+    let written = std::fs::read_dir(&out).map_or(0, |entries| entries.count());
+    assert_eq!(written, 0, "no figure files");
+}

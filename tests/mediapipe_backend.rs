@@ -110,10 +110,10 @@ fn mediapipe_poses_match_the_reference_in_h2o_order_placed_at_the_wrist_depth() 
         .expect("golden hands");
     assert_eq!(hands.len(), 2);
     for golden_hand in hands {
-        // MediaPipe's labels assume a mirrored image; this one is not.
+        // A take is egocentric by default: MediaPipe's label is the subject's hand.
         let side = match golden_hand["handedness"]["label"].as_str() {
-            Some("Left") => Hand::Right,
-            Some("Right") => Hand::Left,
+            Some("Left") => Hand::Left,
+            Some("Right") => Hand::Right,
             other => panic!("label {other:?}"),
         };
         assert!(pose.prediction.presence(side).present, "{side:?} missing");

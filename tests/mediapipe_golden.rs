@@ -17,7 +17,7 @@ use sharp_viewer::geometry::{CameraIntrinsics, Hand};
 use sharp_viewer::infer::mediapipe::{
     HandsResult, LandmarkModel, MediaPipeError, MediaPipeHands, MediaPipeModel, MediaPipeOptions,
     ModelVariant, NormRect, PALM_KEYPOINTS, PalmDetection, PalmDetector, RoiSource, RootDepth,
-    roi_from_landmarks, roi_from_palm,
+    Viewpoint, roi_from_landmarks, roi_from_palm,
 };
 
 /// Normalised image landmarks: the bar.
@@ -40,7 +40,7 @@ fn options_of(golden: &Value, static_image_mode: bool) -> MediaPipeOptions {
         min_detection_confidence: f(&golden["min_detection_confidence"]),
         min_presence: f(&golden["min_tracking_confidence"]),
         static_image_mode,
-        input_is_mirrored: false,
+        viewpoint: Viewpoint::FacingUser,
     }
 }
 
@@ -410,10 +410,11 @@ fn palm_detector_alone_matches_mediapipe() {
 }
 
 #[test]
-fn handedness_is_swapped_for_non_mirrored_frames() {
+fn handedness_follows_the_viewpoint() {
     // Golden images: rotated_640x480 shows a right hand (palm to the viewer, thumb on
     // the image's right), MediaPipe calls it "Left"; its mirror image is a left hand
-    // that MediaPipe calls "Right".
+    // that MediaPipe calls "Right". Seen by a camera facing the subject, unmirrored,
+    // the labels are swapped.
     let golden = golden();
     let mut hands = pipeline(ModelVariant::Full, options_of(&golden, true));
     let right = hands.process(&image("rotated_640x480.png")).expect("runs");
@@ -425,13 +426,17 @@ fn handedness_is_swapped_for_non_mirrored_frames() {
     assert_eq!(left.hands[0].handedness.mediapipe_label, Hand::Right);
     assert_eq!(left.hands[0].handedness.hand, Hand::Left);
 
-    // A selfie (mirrored) source keeps MediaPipe's label.
-    hands.set_options(MediaPipeOptions {
-        input_is_mirrored: true,
-        ..*hands.options()
-    });
-    let selfie = hands.process(&image("rotated_640x480.png")).expect("runs");
-    assert_eq!(selfie.hands[0].handedness.hand, Hand::Left);
+    // A selfie (mirrored) source and an egocentric one keep MediaPipe's label: a
+    // head-mounted camera sees the wearer's left hand with the thumb on its right, as
+    // this image shows it.
+    for viewpoint in [Viewpoint::FacingUserMirrored, Viewpoint::Egocentric] {
+        hands.set_options(MediaPipeOptions {
+            viewpoint,
+            ..*hands.options()
+        });
+        let kept = hands.process(&image("rotated_640x480.png")).expect("runs");
+        assert_eq!(kept.hands[0].handedness.hand, Hand::Left, "{viewpoint:?}");
+    }
 }
 
 #[test]

@@ -39,6 +39,7 @@ impl CountingSource {
         Self {
             info: Arc::new(SourceInfo {
                 name: "counting".into(),
+                kind: sharp_viewer::source::SourceKind::Take,
                 frame_count,
                 fps: 30.0,
                 intrinsics: CameraIntrinsics::H2O_CAM4_DEFAULT,

@@ -13,7 +13,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use sharp_viewer::dataset::own_pose::{
-    OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, format_own_pose,
+    AbsentHands, OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, presence_folder,
 };
 use sharp_viewer::pipeline::{CameraSpec, Pipeline, PipelineEvent, RecordingEvent, SourceSpec};
 use sharp_viewer::source::camera::{
@@ -442,8 +442,24 @@ fn a_live_camera_flows_through_the_pipeline_into_a_recorded_take_with_its_poses(
         let pose = processed.pose.expect("the fixture pose model predicts");
         let expected =
             own_pose_from_prediction(&pose.prediction, pose.frame_size, frame.rgb.dimensions());
-        assert_eq!(text, format_own_pose(&expected), "{}", path.display());
-        assert!(expected.left.is_some(), "the fixture sees a left hand");
+        assert_eq!(
+            text,
+            expected.pose_text(AbsentHands::Predicted),
+            "{}",
+            path.display()
+        );
+        let presence_path = dir
+            .join("cam4")
+            .join(presence_folder(OWN_POSE_NOT_MASKED_FOLDER))
+            .join(path.file_name().expect("a file name"));
+        let presence = std::fs::read_to_string(&presence_path).expect("a presence sidecar");
+        assert_eq!(
+            presence,
+            expected.presence_text(),
+            "{}",
+            presence_path.display()
+        );
+        assert!(expected.presence[0], "the fixture sees a left hand");
         distinct.insert(text);
     }
     assert!(distinct.len() > 1, "frames differ, so their poses must");

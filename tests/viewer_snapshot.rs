@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use sharp_viewer::infer::{InferOptions, ModelPaths, ModelStatus};
 use sharp_viewer::mask::MaskPreference;
 use sharp_viewer::pipeline::{SourceSpec, WorkerOptions};
@@ -303,4 +303,44 @@ fn exporting_a_figure_writes_every_panel_with_the_3d_view_as_shown() {
     let front = render_figure(&input, &FigureOptions::default()).expect("the figure renders");
     let front = front.panel(Panel::Skeleton3d).expect("a 3D panel");
     assert_ne!(&written, front, "the turned view, not the front preset");
+}
+
+/// Without a depth model the SHARP 120 preset cannot apply: its button and the pseudo-depth
+/// choice are disabled, and a saved pseudo-depth range is shown on the masked panel itself
+/// as not masked, with the reason, instead of "keep 120..255".
+#[test]
+fn an_inapplicable_mask_is_disabled_and_named_on_the_masked_panel() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("no-models");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let mut harness = viewer(dir.path(), &empty, 2);
+    step_until(&mut harness, "frame 2", |app| {
+        shown_position(app) == Some(2) && !app.models().is_empty()
+    });
+    let disabled = |label: &str| harness.get_by_label(label).accesskit_node().is_disabled();
+    assert!(disabled("SHARP 120"));
+    assert!(disabled("pseudo"));
+    assert!(!disabled("oracle GT depth"));
+
+    // A saved setting (or one carried over from a session with models) asks for it anyway.
+    harness
+        .state_mut()
+        .settings_mut()
+        .apply_preset(sharp_viewer::mask::RangePreset::Sharp120);
+    harness.state().apply_settings();
+    step_until(&mut harness, "a pseudo-depth request", |app| {
+        app.current_result().is_some_and(|result| {
+            result.settings.mask.depth == sharp_viewer::mask::DepthUnit::InverseDepth8
+        })
+    });
+    let result = harness.state().current_result().expect("a result");
+    assert_eq!(result.processed.kept_fraction, 1.0);
+    assert!(result.processed.mask_skipped.is_some());
+    harness.get_by_label_contains("Masked (pose input): NOT MASKED, no pseudo-depth");
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("Masked (pose input): keep")
+            .count(),
+        0
+    );
 }

@@ -97,6 +97,8 @@ pub struct BatchSummary {
     pub written: usize,
     /// Outputs that already existed.
     pub skipped: usize,
+    /// Temporary files an interrupted earlier run left behind, removed by this one.
+    pub removed_temporaries: usize,
     /// One message per frame that failed, naming the file.
     pub failed: Vec<String>,
 }
@@ -109,6 +111,13 @@ pub fn run_jobs(
     mut tick: impl FnMut(&BatchSummary),
 ) -> BatchSummary {
     let mut summary = BatchSummary::default();
+    match crate::atomic_file::remove_stale_temporaries(jobs.iter().map(|job| job.output.as_path()))
+    {
+        Ok(removed) => summary.removed_temporaries = removed,
+        Err(error) => summary.failed.push(format!(
+            "cannot remove the temporary files of an interrupted run: {error}"
+        )),
+    }
     let mut source: Option<TakeSource> = None;
     for job in jobs {
         if job.output.is_file() {

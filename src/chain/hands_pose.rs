@@ -13,10 +13,10 @@ use super::report::FrameReport;
 use crate::geometry::{Hand, JOINTS_PER_HAND, TwoHands};
 use crate::infer::mediapipe::{
     DetectedHand, HandsModel, MEDIAPIPE_TO_H2O, MediaPipeError, RootDepth, RootPlacement,
-    median_around,
+    Viewpoint, median_around,
 };
 use crate::infer::{FrameSize, HEATMAP_COUNT, HandPresence, PosePrediction};
-use crate::source::Frame;
+use crate::source::{Frame, SourceKind};
 
 /// Half the side of the square around the wrist pixel whose median depth is read (5x5).
 const DEPTH_WINDOW_RADIUS: u32 = 2;
@@ -68,9 +68,9 @@ pub struct HandsSettings {
     /// Depth of the wrist with [`RootDepthSource::Fixed`], and whenever the chosen depth
     /// map has no value at the wrist.
     pub fixed_depth_mm: f32,
-    /// Whether frames are mirrored (selfie view). H2O frames and raw webcam frames are
-    /// not; MediaPipe's own left/right labels assume they are.
-    pub mirrored: bool,
+    /// Where each kind of source looks at the hands from, which decides how MediaPipe's
+    /// left/right labels map to the subject's own hands.
+    pub viewpoints: SourceViewpoints,
     /// Palm detection score threshold (MediaPipe's `min_detection_confidence`).
     pub min_detection_confidence: f32,
 }
@@ -81,8 +81,42 @@ impl Default for HandsSettings {
             root_depth: RootDepthSource::GroundTruth,
             pseudo_scale_mm: 350.0,
             fixed_depth_mm: 450.0,
-            mirrored: false,
+            viewpoints: SourceViewpoints::default(),
             min_detection_confidence: 0.5,
+        }
+    }
+}
+
+/// The viewpoint of each kind of source: takes and videos are egocentric recordings by
+/// default, and so is a camera (a head-mounted one); set the camera to
+/// [`Viewpoint::FacingUser`] for a webcam that faces you.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SourceViewpoints {
+    /// H2O takes, the sample and recordings.
+    pub take: Viewpoint,
+    /// Video files.
+    pub video: Viewpoint,
+    /// Live cameras.
+    pub camera: Viewpoint,
+}
+
+impl SourceViewpoints {
+    /// The viewpoint of `kind` of source.
+    pub fn of(&self, kind: SourceKind) -> Viewpoint {
+        match kind {
+            SourceKind::Take => self.take,
+            SourceKind::Video => self.video,
+            SourceKind::Camera => self.camera,
+        }
+    }
+
+    /// The viewpoint of `kind` of source, to change it.
+    pub fn of_mut(&mut self, kind: SourceKind) -> &mut Viewpoint {
+        match kind {
+            SourceKind::Take => &mut self.take,
+            SourceKind::Video => &mut self.video,
+            SourceKind::Camera => &mut self.camera,
         }
     }
 }
@@ -104,12 +138,12 @@ pub(super) fn mediapipe_pose(
     image: &RgbImage,
     frame: &Frame,
     pseudo_depth: Option<&GrayImage>,
-    settings: &HandsSettings,
+    (settings, viewpoint): (&HandsSettings, Viewpoint),
     problems: &mut FrameReport,
 ) -> Result<HandsRun, MediaPipeError> {
     let hands = model.hands_mut();
     let mut options = *hands.options();
-    options.input_is_mirrored = settings.mirrored;
+    options.viewpoint = viewpoint;
     options.min_detection_confidence = settings.min_detection_confidence;
     hands.set_options(options);
     let result = hands.process(image)?;

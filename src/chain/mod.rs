@@ -12,7 +12,10 @@ mod settings;
 mod stage;
 mod temporal_state;
 
-pub use hands_pose::{HandsSettings, PoseBackend, RootDepthSource, describe_roots};
+pub use crate::infer::mediapipe::Viewpoint;
+pub use hands_pose::{
+    HandsSettings, PoseBackend, RootDepthSource, SourceViewpoints, describe_roots,
+};
 pub use processor::{ActionOutcome, FrameProcessor, PoseOutcome, Processed};
 pub use report::{FrameReport, NoticeTally, Problem, Severity};
 pub use settings::{ACTION_WINDOW_SECONDS, ActionInput, MaskSettings, ProcessSettings};

@@ -16,7 +16,7 @@ use super::report::FrameReport;
 use super::settings::{ACTION_WINDOW_SECONDS, ActionInput, MaskSettings, ProcessSettings};
 use super::stage::Stage;
 use super::temporal_state::TemporalState;
-use crate::infer::mediapipe::{HandsModel, RootPlacement};
+use crate::infer::mediapipe::{HandsModel, RootPlacement, Viewpoint};
 use crate::infer::{
     ActionFrame, ActionPrediction, FrameSize, InferError, ModelKind, ModelSet, ModelSlot,
     ObjectBox, PoseModel, PosePrediction, SlidingWindow, decode_pose,
@@ -24,7 +24,7 @@ use crate::infer::{
 use crate::mask::{
     DepthInput, DepthUnit, JointCoverage, MaskBackend, MaskEngine, MaskError, joint_coverage,
 };
-use crate::source::Frame;
+use crate::source::{Frame, SourceKind};
 
 /// Why the depth network gave no map for a frame.
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +82,9 @@ pub struct Processed {
     pub masked: Arc<RgbImage>,
     /// Fraction of pixels kept by the mask.
     pub kept_fraction: f32,
+    /// Why a requested range mask was not applied (the pose network then saw the whole
+    /// frame, whatever the settings' range says); `None` when masking is off or applied.
+    pub mask_skipped: Option<String>,
     /// The ground-truth hand joints the mask left for the pose network, when the frame
     /// was masked and has hand annotations.
     pub joint_coverage: Option<JointCoverage>,
@@ -102,6 +105,7 @@ pub struct Processed {
 struct MaskedFrame {
     masked: Arc<RgbImage>,
     kept_fraction: f32,
+    skipped: Option<String>,
     joint_coverage: Option<JointCoverage>,
     pose_input: Option<Vec<f32>>,
 }
@@ -118,6 +122,8 @@ pub struct FrameProcessor {
     last_backend: Option<PoseBackend>,
     /// Smoothing filters and hand identities across frames.
     temporal: TemporalState,
+    /// What the frames come from (picks MediaPipe's viewpoint).
+    source_kind: SourceKind,
     /// Started on the first look-ahead.
     depth_ahead: Option<DepthAheadThread>,
 }
@@ -146,6 +152,7 @@ impl FrameProcessor {
             last_number: None,
             last_backend: None,
             temporal: TemporalState::new(),
+            source_kind: SourceKind::default(),
             depth_ahead: None,
         }
     }
@@ -179,6 +186,12 @@ impl FrameProcessor {
         if let Some(hands) = self.models.hands.ready_mut() {
             hands.hands_mut().reset();
         }
+    }
+
+    /// Says what the frames come from (default: a take): MediaPipe's handedness follows
+    /// the viewpoint [`HandsSettings::viewpoints`] keeps for that kind of source.
+    pub fn set_source_kind(&mut self, kind: SourceKind) {
+        self.source_kind = kind;
     }
 
     /// Where `frame` stands relative to the previous one, by the source's frame numbers
@@ -243,6 +256,7 @@ impl FrameProcessor {
         let MaskedFrame {
             masked,
             kept_fraction,
+            skipped: mask_skipped,
             joint_coverage,
             pose_input,
         } = self.mask(
@@ -277,7 +291,10 @@ impl FrameProcessor {
                 frame,
                 &masked,
                 pseudo_depth.as_deref(),
-                &settings.hands,
+                (
+                    &settings.hands,
+                    settings.hands.viewpoints.of(self.source_kind),
+                ),
                 &mut timings,
                 &mut problems,
             ),
@@ -308,6 +325,7 @@ impl FrameProcessor {
             pseudo_depth,
             masked,
             kept_fraction,
+            mask_skipped,
             joint_coverage,
             pose,
             action,
@@ -461,15 +479,22 @@ impl FrameProcessor {
             .ready()
             .filter(|_| sharp_input)
             .map(|model| *model.preprocessing());
+        let mut skipped = None;
         let depth = settings.range.and_then(|_| match settings.depth {
             DepthUnit::Millimetres => {
                 let depth = frame.depth_mm.as_deref().map(DepthInput::Millimetres);
                 if depth.is_none() {
-                    problems.error("masking skipped: this frame has no ground-truth depth");
+                    skipped = Some("this frame has no ground-truth depth".to_owned());
                 }
                 depth
             }
-            DepthUnit::InverseDepth8 => pseudo_depth.map(DepthInput::Inverse8),
+            DepthUnit::InverseDepth8 => {
+                let depth = pseudo_depth.map(DepthInput::Inverse8);
+                if depth.is_none() {
+                    skipped = Some("no pseudo-depth (the depth model is not usable)".to_owned());
+                }
+                depth
+            }
         });
         if let Some(depth) = depth {
             match self
@@ -479,6 +504,7 @@ impl FrameProcessor {
                 Ok(output) => {
                     return MaskedFrame {
                         kept_fraction: output.kept_fraction(),
+                        skipped: None,
                         joint_coverage: frame.annotations.hands.as_ref().map(|hands| {
                             joint_coverage(&frame.rgb, &output.masked, hands, &frame.intrinsics)
                         }),
@@ -486,8 +512,13 @@ impl FrameProcessor {
                         pose_input: output.pose_input,
                     };
                 }
-                Err(error) => problems.error(format!("masking failed: {error}")),
+                Err(error) => skipped = Some(format!("masking failed: {error}")),
             }
+        }
+        if let Some(reason) = &skipped {
+            problems.error(format!(
+                "masking skipped: {reason}; the pose input is the whole frame"
+            ));
         }
         let pose_input = pose_spec.and_then(|spec| {
             self.engine
@@ -498,6 +529,7 @@ impl FrameProcessor {
         MaskedFrame {
             masked: Arc::clone(&frame.rgb),
             kept_fraction: 1.0,
+            skipped,
             joint_coverage: None,
             pose_input,
         }
@@ -605,7 +637,7 @@ fn run_hands(
     frame: &Frame,
     image: &RgbImage,
     pseudo_depth: Option<&GrayImage>,
-    settings: &HandsSettings,
+    (settings, viewpoint): (&HandsSettings, Viewpoint),
     timings: &mut Vec<(Stage, Duration)>,
     problems: &mut FrameReport,
 ) -> Option<PoseOutcome> {
@@ -613,7 +645,14 @@ fn run_hands(
         problems.error("MediaPipe Hands is not loaded (see the Models section); no pose");
         return None;
     };
-    match mediapipe_pose(model, image, frame, pseudo_depth, settings, problems) {
+    match mediapipe_pose(
+        model,
+        image,
+        frame,
+        pseudo_depth,
+        (settings, viewpoint),
+        problems,
+    ) {
         Ok(run) => {
             if let Some(palm_time) = run.palm_time {
                 timings.push((Stage::PalmDetection, palm_time));

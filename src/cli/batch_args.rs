@@ -40,6 +40,12 @@ pub fn report(summary: &BatchSummary, what: &str) -> ExitCode {
         summary.skipped,
         summary.failed.len()
     );
+    if summary.removed_temporaries > 0 {
+        println!(
+            "removed {} temporary file(s) an interrupted run left behind",
+            summary.removed_temporaries
+        );
+    }
     for failure in &summary.failed {
         eprintln!("failed: {failure}");
     }

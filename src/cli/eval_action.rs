@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::EngineArgs;
+use super::{EngineArgs, EvalArgs};
 use crate::batch::write_atomic;
 use crate::dataset::Split;
 use crate::eval::{ConfusionMatrix, HandSource, SUBMISSION_JSON, Submission, classify_segments};
@@ -19,8 +19,10 @@ pub fn run(
     split: Split,
     hands: &HandSource,
     engine: &EngineArgs,
+    args: &EvalArgs,
     out: &Path,
 ) -> anyhow::Result<ExitCode> {
+    println!("{}", args.intrinsics_line());
     let worker = engine.worker_options();
     let mut models = ModelSet::load_only(&worker.models, &worker.infer, &[ModelKind::Action]);
     let status = models.statuses()[2].1.clone();
@@ -29,11 +31,16 @@ pub fn run(
         .ready_mut()
         .with_context(|| format!("the action model is not usable: {status:?}"))?;
     let bar = super::progress_bar(0, "segments");
-    let predictions = classify_segments(root, split, hands, model, |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    })?;
+    let evaluation =
+        classify_segments(root, split, hands, args.intrinsics, model, |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })?;
     bar.finish_and_clear();
+    if !args.may_write(&evaluation.skipped, "segments or split lines") {
+        return Ok(ExitCode::FAILURE);
+    }
+    let predictions = evaluation.predictions;
 
     let mut table = csv::Writer::from_writer(Vec::new());
     for prediction in &predictions {
@@ -75,6 +82,10 @@ pub fn run(
             HandSource::GroundTruth => "ground truth".to_owned(),
             HandSource::Predicted(folder) => folder.clone(),
         },
+        "intrinsics": args.intrinsics,
+        "left_out": evaluation.skipped.counts_json(),
+        "left_out_examples": evaluation.skipped.items().iter().take(20).collect::<Vec<_>>(),
+        "intrinsics_description": args.intrinsics.describe(),
         "segments": matrix.total(),
         "correct": matrix.correct(),
         "accuracy": accuracy,

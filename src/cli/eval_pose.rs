@@ -7,9 +7,13 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::EvalArgs;
 use crate::batch::write_atomic;
 use crate::dataset::Split;
-use crate::eval::{PCK_THRESHOLD, PoseEvaluation, PoseSummary, evaluate_poses};
+use crate::eval::{
+    HANDEDNESS_WARNING, HandednessTally, OverTime, PCK_THRESHOLD, PoseEvaluation, PoseSummary,
+    evaluate_poses,
+};
 use crate::temporal::SmoothingParams;
 
 /// Scores `cam4/<folder>` of every frame of `split` (smoothed over time first with
@@ -19,9 +23,14 @@ pub fn run(
     split: Split,
     folder: &str,
     out: &Path,
+    args: &EvalArgs,
     smooth: bool,
 ) -> anyhow::Result<ExitCode> {
-    let evaluation = evaluate_poses(root, split, folder, smooth.then(SmoothingParams::default))?;
+    let smoothing = smooth.then(SmoothingParams::default);
+    let evaluation = evaluate_poses(root, split, folder, args.intrinsics, smoothing)?;
+    if !args.may_write(&evaluation.skipped, "frames or split lines") {
+        return Ok(ExitCode::FAILURE);
+    }
     println!(
         "{} split, poses from cam4/{folder}{}",
         split.name(),
@@ -31,6 +40,7 @@ pub fn run(
             ""
         }
     );
+    println!("{}", args.intrinsics_line());
     println!(
         "{:<28} {:>7} {:>10} {:>10} {:>10} {:>9} {:>7} {:>7}",
         "take", "frames", "left mm", "right mm", "mean mm", "EPE px", "PCK", "AUC"
@@ -39,16 +49,64 @@ pub fn run(
         print_row(take, &tally.summary());
     }
     print_row("overall", &evaluation.summary());
-    print_jitter(&evaluation);
-    write_outputs(&evaluation, split, folder, out)?;
+    let overall = evaluation.summary();
+    print_handedness(&evaluation.handedness);
+    print_jitter(&evaluation.over_time);
+    for (hand, other, summary) in [
+        ("left", "right", &overall.left),
+        ("right", "left", &overall.right),
+    ] {
+        if summary.evaluated == 0 {
+            println!(
+                "the {hand} hand never counted (no frame where it is annotated and predicted \
+                 present): its metrics are \"no frames\" and the mean is the {other} hand's alone"
+            );
+        }
+    }
+    write_outputs(&evaluation, split, folder, args, out)?;
     println!("tables written to {}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints how often the predicted labels name the annotated hand, with a warning when
+/// The jitter of the scored joints, or why there is none.
+fn print_jitter(over_time: &OverTime) {
+    match (over_time.jitter_3d.mean(), over_time.jitter_2d.mean()) {
+        (Some(jitter_3d), Some(jitter_2d)) => println!(
+            "jitter (mean frame-to-frame joint acceleration): {jitter_3d:.3} mm/frame^2 in 3D, \
+             {jitter_2d:.3} px/frame^2 in 2D, over {} joint samples",
+            over_time.jitter_3d.samples()
+        ),
+        _ => println!("jitter: no hand predicted in three consecutive frames"),
+    }
+}
+
+/// they look swapped or random.
+fn print_handedness(tally: &HandednessTally) {
+    let Some(agreement) = tally.agreement() else {
+        println!("handedness agreement: no predicted hand in an annotated frame");
+        return;
+    };
+    println!(
+        "handedness agreement: {:.1}% ({} of {} predicted hands lie nearest the annotated hand \
+         of their label)",
+        agreement * 100.0,
+        tally.agreeing,
+        tally.compared
+    );
+    if agreement < HANDEDNESS_WARNING {
+        println!(
+            "warning: handedness agreement below {:.0}%: left and right may be swapped or \
+             guessed (MediaPipe: check the source's viewpoint)",
+            HANDEDNESS_WARNING * 100.0
+        );
+    }
 }
 
 fn print_row(name: &str, summary: &PoseSummary) {
     let cell = |value: Option<f64>, digits: usize| match value {
         Some(value) => format!("{value:.digits$}"),
-        None => "-".to_owned(),
+        None => "no frames".to_owned(),
     };
     println!(
         "{name:<28} {:>7} {:>10} {:>10} {:>10} {:>9} {:>7} {:>7}",
@@ -62,25 +120,22 @@ fn print_row(name: &str, summary: &PoseSummary) {
     );
 }
 
-/// The jitter of the scored joints, or why there is none.
-fn print_jitter(evaluation: &PoseEvaluation) {
-    match (evaluation.jitter_3d.mean(), evaluation.jitter_2d.mean()) {
-        (Some(jitter_3d), Some(jitter_2d)) => println!(
-            "jitter (mean frame-to-frame joint acceleration): {jitter_3d:.3} mm/frame^2 in 3D, \
-             {jitter_2d:.3} px/frame^2 in 2D, over {} joint samples",
-            evaluation.jitter_3d.samples()
-        ),
-        _ => println!("jitter: no hand predicted in three consecutive frames"),
-    }
-}
-
 /// `summary.json`, `per_take.csv` and `frames.csv` in `out`.
 fn write_outputs(
     evaluation: &PoseEvaluation,
     split: Split,
     folder: &str,
+    args: &EvalArgs,
     out: &Path,
 ) -> anyhow::Result<()> {
+    // A summary from an earlier run would vouch for tables this run may fail to write.
+    let summary_path = out.join("summary.json");
+    if let Err(error) = std::fs::remove_file(&summary_path)
+        && error.kind() != std::io::ErrorKind::NotFound
+    {
+        return Err(error)
+            .with_context(|| format!("{}: cannot remove the old summary", summary_path.display()));
+    }
     let takes: Vec<serde_json::Value> = evaluation
         .takes
         .iter()
@@ -89,16 +144,23 @@ fn write_outputs(
     let json = serde_json::json!({
         "split": split.name(),
         "poses": folder,
+        "intrinsics": args.intrinsics,
+        "intrinsics_description": args.intrinsics.describe(),
         "pck_threshold": PCK_THRESHOLD,
-        "smoothed": evaluation.smoothed,
-        "jitter_3d_mm_per_frame2": evaluation.jitter_3d.mean(),
-        "jitter_2d_px_per_frame2": evaluation.jitter_2d.mean(),
+        "frames_scored": evaluation.frames.len(),
+        "smoothed": evaluation.over_time.smoothed,
+        "jitter_3d_mm_per_frame2": evaluation.over_time.jitter_3d.mean(),
+        "jitter_2d_px_per_frame2": evaluation.over_time.jitter_2d.mean(),
+        "handedness": {
+            "compared": evaluation.handedness.compared,
+            "agreeing": evaluation.handedness.agreeing,
+            "agreement": evaluation.handedness.agreement(),
+        },
+        "left_out": evaluation.skipped.counts_json(),
+        "left_out_examples": evaluation.skipped.items().iter().take(20).collect::<Vec<_>>(),
         "overall": evaluation.summary(),
         "takes": takes,
     });
-    let path = out.join("summary.json");
-    write_atomic(&path, serde_json::to_string_pretty(&json)?.as_bytes())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
 
     let mut per_take = csv::Writer::from_writer(Vec::new());
     per_take.write_record([
@@ -142,6 +204,11 @@ fn write_outputs(
     }
     let path = out.join("frames.csv");
     write_atomic(&path, &frames.into_inner()?)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+
+    // The summary goes last: it exists only when the whole set was written.
+    let path = out.join("summary.json");
+    write_atomic(&path, serde_json::to_string_pretty(&json)?.as_bytes())
         .with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(())
 }

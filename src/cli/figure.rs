@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::{EngineArgs, MaskArgs};
+use crate::chain::Processed;
 use crate::figure::{FigureInput, FigureOptions, render_figure, write_figure};
 use crate::source::FrameSource;
 
@@ -58,6 +59,12 @@ pub fn run(
                 problem.severity.name()
             );
         }
+        let missing = missing_panels(&processed);
+        anyhow::ensure!(
+            missing.is_empty(),
+            "{take_name} frame {position}: no figure written, it would show {}",
+            missing.join("; ")
+        );
         let input = FigureInput::of_frame(&take_name, &frame, &processed, settings.mask);
         let figure = render_figure(&input, &options)?;
         let written = write_figure(&out, &take_name, frame.number, &figure, svg)?;
@@ -66,4 +73,21 @@ pub fn run(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a figure of `processed` would show wrongly: a blank pseudo-depth panel (no
+/// usable depth model), an unmasked frame in the "masked" panel, no prediction (no
+/// usable pose model). Empty when every panel shows what its name says.
+fn missing_panels(processed: &Processed) -> Vec<String> {
+    let mut missing = Vec::new();
+    if processed.pseudo_depth.is_none() {
+        missing.push("a blank pseudo-depth panel (the depth model is not usable)".to_owned());
+    }
+    if let Some(reason) = &processed.mask_skipped {
+        missing.push(format!("the unmasked frame as the masked panel ({reason})"));
+    }
+    if processed.pose.is_none() {
+        missing.push("no predicted pose (the pose model is not usable)".to_owned());
+    }
+    missing
 }

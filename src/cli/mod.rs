@@ -8,6 +8,7 @@ mod bench_scrub;
 mod clip;
 mod depth;
 mod eval_action;
+mod eval_args;
 mod eval_pose;
 mod figure;
 mod figure_args;
@@ -23,6 +24,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 pub use batch_args::BatchArgs;
+pub use eval_args::EvalArgs;
 pub use figure_args::FigureArgs;
 pub use mask_args::{MaskArgs, MaskMode};
 
@@ -85,6 +87,11 @@ pub struct EngineArgs {
     /// Which MediaPipe Hands pair to load.
     #[arg(long, value_enum, default_value_t = MediaPipeModelArg::Full)]
     pub mediapipe_model: MediaPipeModelArg,
+    /// Where the takes' camera looks at the hands from, which decides how MediaPipe's
+    /// left/right labels map to the subject's hands: egocentric (a head-mounted camera,
+    /// as in H2O: labels kept), facing-user (labels swapped) or facing-user-mirrored.
+    #[arg(long, value_enum, default_value_t = crate::chain::Viewpoint::Egocentric)]
+    pub viewpoint: crate::chain::Viewpoint,
 }
 
 /// `--pose-backend` values.
@@ -327,6 +334,11 @@ pub enum Command {
         /// default so the files are the network's own per-frame output.
         #[arg(long)]
         smooth: bool,
+        /// How a hand the network judges absent is written: `predicted` (its ungated
+        /// prediction, as SHARP's get_3D_pose.py) or `zeros`. Either way the presence
+        /// goes to `<folder>_presence/`, which eval-pose reads.
+        #[arg(long, value_enum, default_value_t = AbsentHandsArg::Predicted)]
+        absent_hands: AbsentHandsArg,
     },
     /// SHARP's pose metrics of the predicted pose files: MPJPE left / right / mean in mm
     /// (frames where the hand is annotated and predicted present), 2D EPE, PCK and AUC;
@@ -343,6 +355,9 @@ pub enum Command {
         /// Folder for summary.json, per_take.csv and frames.csv.
         #[arg(long, default_value = "eval-pose")]
         out: PathBuf,
+        /// Camera matrix and handling of missing or broken inputs.
+        #[command(flatten)]
+        eval: EvalArgs,
         /// Smooth each take's predicted joints over time (One Euro, MediaPipe's settings,
         /// 30 fps, restarted at gaps in the frame numbers) before scoring them.
         #[arg(long)]
@@ -363,6 +378,9 @@ pub enum Command {
         /// Folder for the outputs.
         #[arg(long, default_value = "eval-action")]
         out: PathBuf,
+        /// Camera matrix and handling of missing or broken inputs.
+        #[command(flatten)]
+        eval: EvalArgs,
         /// Models and execution.
         #[command(flatten)]
         engine: EngineArgs,
@@ -498,19 +516,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             mask,
             folder,
             smooth,
-        }) => poses::run(&batch, &engine, &mask, folder.as_deref(), smooth),
+            absent_hands,
+        }) => poses::run(
+            &batch,
+            &engine,
+            &mask,
+            folder.as_deref(),
+            smooth,
+            absent_hands.into(),
+        ),
         Some(Command::EvalPose {
             root,
             split,
             poses,
             out,
+            eval,
             smooth,
-        }) => eval_pose::run(&root, split, &poses, &out, smooth),
+        }) => eval_pose::run(&root, split, &poses, &out, &eval, smooth),
         Some(Command::EvalAction {
             root,
             split,
             poses,
             out,
+            eval,
             engine,
         }) => {
             let hands = if poses == "gt" {
@@ -518,7 +546,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 HandSource::Predicted(poses)
             };
-            eval_action::run(&root, split, &hands, &engine, &out)
+            eval_action::run(&root, split, &hands, &engine, &eval, &out)
         }
         Some(Command::Figure {
             path,
@@ -617,13 +645,14 @@ fn take_processor(
     let models = crate::infer::ModelSet::load(&worker.models, &worker.infer);
     let processor =
         crate::chain::FrameProcessor::new(crate::mask::MaskEngine::new(worker.mask), models);
-    let settings = mask.process_settings(
+    let mut settings = mask.process_settings(
         true,
         crate::chain::ActionInput::PredictedPoses,
         engine
             .pose_backend()
             .unwrap_or(crate::chain::PoseBackend::Sharp),
     );
+    settings.hands.viewpoints.take = engine.viewpoint;
     Ok((source, processor, settings))
 }
 
@@ -661,6 +690,24 @@ fn find_take(root: &std::path::Path, takes: Vec<PathBuf>, wanted: &str) -> anyho
             listed.join(", ")
         }
     )
+}
+
+/// `--absent-hands`: how pose files store a hand judged absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AbsentHandsArg {
+    /// The network's ungated prediction (SHARP's get_3D_pose.py).
+    Predicted,
+    /// 63 zeros.
+    Zeros,
+}
+
+impl From<AbsentHandsArg> for crate::dataset::own_pose::AbsentHands {
+    fn from(arg: AbsentHandsArg) -> Self {
+        match arg {
+            AbsentHandsArg::Predicted => Self::Predicted,
+            AbsentHandsArg::Zeros => Self::Zeros,
+        }
+    }
 }
 
 /// A progress bar on standard error in the project's style.

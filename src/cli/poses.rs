@@ -6,18 +6,20 @@ use std::process::ExitCode;
 
 use super::batch_args::{BatchArgs, report};
 use super::{EngineArgs, MaskArgs};
+use crate::atomic_file::write_atomic;
 use crate::batch::{list_frames, run_jobs};
 use crate::chain::SmoothingMode;
 use crate::chain::{ActionInput, FrameProcessor, NoticeTally, PoseBackend};
 use crate::dataset::own_pose::{
-    OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, format_own_pose,
+    AbsentHands, OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, presence_folder,
 };
-use crate::infer::{ModelKind, ModelSet};
+use crate::infer::{ModelKind, ModelSet, ModelStatus};
 use crate::mask::{CoverageTally, DepthUnit, MaskEngine};
 use crate::source::{FrameSource, own_pose_from_prediction};
 
 /// Writes the missing pose files of this shard into `folder` (default: SHARP's name for
-/// the masking mode); with `smooth`, each take's joints are smoothed over time in frame
+/// the masking mode), absent hands as `absent` says with each file's presence sidecar;
+/// with `smooth`, each take's joints are smoothed over time in frame
 /// order (restarting at each take and at gaps, such as frames already written).
 pub fn run(
     batch: &BatchArgs,
@@ -25,6 +27,7 @@ pub fn run(
     mask: &MaskArgs,
     folder: Option<&str>,
     smooth: bool,
+    absent: AbsentHands,
 ) -> anyhow::Result<ExitCode> {
     let folder = folder.unwrap_or(if mask.is_masked() {
         OWN_POSE_MASKED_FOLDER
@@ -44,6 +47,7 @@ pub fn run(
     if smooth {
         settings.smoothing.mode = SmoothingMode::On;
     }
+    settings.hands.viewpoints.take = engine.viewpoint;
     let needs_depth =
         settings.mask.range.is_some() && settings.mask.depth == DepthUnit::InverseDepth8;
     let kinds: &[ModelKind] = if needs_depth {
@@ -55,22 +59,26 @@ pub fn run(
     let models = ModelSet::load_only(&worker.models, &worker.infer, kinds);
     let mediapipe = settings.pose_backend == PoseBackend::MediaPipe;
     for (kind, status) in models.statuses() {
-        // With MediaPipe Hands (loaded in the pose network's place) SHARP's pose network
-        // is not needed.
+        // MediaPipe Hands stands in for SHARP's pose network.
         let needed = kinds.contains(&kind) && !(mediapipe && kind == ModelKind::Pose);
         if needed && !matches!(status, crate::infer::ModelStatus::Ready(_)) {
             anyhow::bail!("the {kind} model is not usable: {status:?}");
         }
     }
-    if mediapipe {
-        let status = models.hands_status();
-        if !matches!(status, crate::infer::ModelStatus::Ready(_)) {
-            anyhow::bail!("MediaPipe Hands is not usable: {status:?}");
-        }
+    if mediapipe
+        && let status @ (ModelStatus::Missing { .. } | ModelStatus::Invalid { .. }) =
+            models.hands_status()
+    {
+        anyhow::bail!("MediaPipe Hands is not usable: {status:?}");
     }
     let mut processor = FrameProcessor::new(MaskEngine::new(worker.mask), models);
+    let presence = presence_folder(folder);
+    let absent_words = match absent {
+        AbsentHands::Predicted => "absent hands as predicted (as SHARP's get_3D_pose.py)",
+        AbsentHands::Zeros => "absent hands as zeros",
+    };
     println!(
-        "mask: {}; {}; writing into cam4/{folder}",
+        "mask: {}; {}; writing into cam4/{folder} ({absent_words}), presence into cam4/{presence}",
         mask.describe(),
         if smooth {
             "joints smoothed over time"
@@ -79,6 +87,17 @@ pub fn run(
         }
     );
     let mut open_take = None;
+    let presence_path = |job: &crate::batch::FrameJob| {
+        job.take
+            .join(crate::dataset::EGO_CAMERA_FOLDER)
+            .join(&presence)
+            .join(format!("{:06}.txt", job.number))
+    };
+    let presence_paths: Vec<std::path::PathBuf> = jobs.iter().map(presence_path).collect();
+    crate::atomic_file::remove_stale_temporaries(presence_paths.iter().map(|path| path.as_path()))
+        .map_err(|error| {
+            anyhow::anyhow!("cam4/{presence}: cannot remove leftover temporary files: {error}")
+        })?;
     let bar = super::progress_bar(jobs.len() as u64, "poses");
     let mut coverage_tally = CoverageTally::default();
     let mut notices = NoticeTally::default();
@@ -93,8 +112,13 @@ pub fn run(
                 .read(job.position)
                 .map_err(|error| error.to_string())?;
             let processed = processor.process(&frame, &settings);
-            // Notices (a fallback wrist depth, say) leave the pose as asked for.
-            if processed.problems.has_errors() {
+            // A frame fails when its pose file would not be what the command promises:
+            // no pose, a pose from an unmasked frame under a mask, or any error. Notices
+            // (a MediaPipe wrist placed at the fixed depth, say) are counted and reported.
+            if processed.pose.is_none()
+                || processed.mask_skipped.is_some()
+                || processed.problems.has_errors()
+            {
                 return Err(processed.problems.error_summary());
             }
             notices.add(&processed.problems);
@@ -104,9 +128,14 @@ pub fn run(
             if let Some(coverage) = &processed.joint_coverage {
                 coverage_tally.add(coverage);
             }
-            let own_pose =
+            let file =
                 own_pose_from_prediction(&pose.prediction, pose.frame_size, frame.rgb.dimensions());
-            Ok(format_own_pose(&own_pose).into_bytes())
+            // The sidecar goes first: a pose file that exists (and is skipped next time)
+            // always has its presence.
+            let presence_path = presence_path(job);
+            write_atomic(&presence_path, file.presence_text().as_bytes())
+                .map_err(|error| format!("{}: {error}", presence_path.display()))?;
+            Ok(file.pose_text(absent).into_bytes())
         },
         |_| bar.inc(1),
     );

@@ -159,24 +159,39 @@ fn check_file(
     let path = take.path_of(kind, number);
     let frame_size = take.frame_size();
     match kind {
-        FrameKind::Rgb if options.deep => images::read_rgb(&path, Some(frame_size)).map(drop),
-        FrameKind::Depth if options.deep => {
-            images::read_depth_mm(&path, Some(frame_size)).map(drop)
+        // `--deep` decodes on top of the header checks, so it flags everything the plain
+        // check flags (a grayscale "RGB" frame decodes fine, but is not what H2O has).
+        FrameKind::Rgb => {
+            check_header(
+                &path,
+                Some(frame_size),
+                &[ColorType::Rgb8, ColorType::Rgba8],
+                "8-bit RGB",
+            )?;
+            if options.deep {
+                images::read_rgb(&path, Some(frame_size))?;
+            }
+            Ok(())
         }
-        FrameKind::PseudoDepth if options.deep => images::read_pseudo_depth(&path).map(drop),
-        FrameKind::Rgb => check_header(
-            &path,
-            Some(frame_size),
-            &[ColorType::Rgb8, ColorType::Rgba8],
-            "8-bit RGB",
-        ),
-        FrameKind::Depth => check_header(
-            &path,
-            Some(frame_size),
-            &[ColorType::L16],
-            "16-bit grayscale (mm)",
-        ),
-        FrameKind::PseudoDepth => check_header(&path, None, &[ColorType::L8], "8-bit grayscale"),
+        FrameKind::Depth => {
+            check_header(
+                &path,
+                Some(frame_size),
+                &[ColorType::L16],
+                "16-bit grayscale (mm)",
+            )?;
+            if options.deep {
+                images::read_depth_mm(&path, Some(frame_size))?;
+            }
+            Ok(())
+        }
+        FrameKind::PseudoDepth => {
+            check_header(&path, None, &[ColorType::L8], "8-bit grayscale")?;
+            if options.deep {
+                images::read_pseudo_depth(&path)?;
+            }
+            Ok(())
+        }
         FrameKind::HandPose => {
             annotations::read_with(&path, annotations::parse_hand_pose).map(drop)
         }

@@ -2,10 +2,14 @@
 //! (u, v, z) with u, v in frame pixels and z in millimetres, written by `np.savetxt` as
 //! two rows of 63 numbers (left hand, then right hand).
 //!
-//! SHARP itself saves both hands whether the network saw them or not; this project
-//! writes an absent hand as zeros (the spec's gating rule), so presence survives the
-//! round trip: a hand whose 63 numbers are all zero reads back as absent. Files written by
-//! SHARP read back with both hands present.
+//! SHARP's `get_3D_pose.py` saves both hands' predictions whether the network judged a
+//! hand present or not (it gates only the 3D joints it does not save). By default this
+//! project does the same ([`AbsentHands::Predicted`]) and keeps the network's presence
+//! verdict in a sidecar file, `<folder>_presence/NNNNNN.txt` (`left right`, 1 present, 0
+//! absent), which `eval-pose` reads to gate its metrics. With [`AbsentHands::Zeros`] an
+//! absent hand is written as 63 zeros instead, and a hand whose numbers are all zero
+//! reads back as absent. Files without a sidecar (written by SHARP) read back with every
+//! hand that is not all zeros present.
 
 use glam::Vec2;
 
@@ -17,6 +21,47 @@ use crate::geometry::{Hand, JOINTS_PER_HAND};
 pub const OWN_POSE_MASKED_FOLDER: &str = "hand_pose_3d_own_masked";
 /// Folder (inside `cam4/`) for poses predicted from unmasked frames.
 pub const OWN_POSE_NOT_MASKED_FOLDER: &str = "hand_pose_3d_own_not_masked";
+
+/// How a pose file stores a hand the network judged absent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AbsentHands {
+    /// The network's (ungated) prediction, as SHARP's `get_3D_pose.py` writes it; the
+    /// presence goes to the sidecar file. What SHARP's action network was trained on.
+    #[default]
+    Predicted,
+    /// 63 zeros (presence then survives in the file itself).
+    Zeros,
+}
+
+/// The network's verdict on each hand ([`Hand::index`] order): present or not.
+pub type HandPresence = [bool; 2];
+
+/// The presence sidecar folder (inside `cam4/`) of the pose folder `folder`.
+pub fn presence_folder(folder: &str) -> String {
+    format!("{folder}_presence")
+}
+
+/// Formats a presence sidecar: `left right`, 1 for present, 0 for absent.
+pub fn format_presence(presence: HandPresence) -> String {
+    format!("{} {}\n", u8::from(presence[0]), u8::from(presence[1]))
+}
+
+/// Parses a presence sidecar written by [`format_presence`].
+pub fn parse_presence(text: &str) -> Result<HandPresence, String> {
+    let flags: Vec<&str> = text.split_whitespace().collect();
+    let flag = |word: &str| match word {
+        "1" => Ok(true),
+        "0" => Ok(false),
+        other => Err(format!("hand presence: expected 0 or 1, found `{other}`")),
+    };
+    match flags.as_slice() {
+        [left, right] => Ok([flag(left)?, flag(right)?]),
+        _ => Err(format!(
+            "hand presence: expected two flags (left right), found {}",
+            flags.len()
+        )),
+    }
+}
 
 /// One hand of a predicted pose file.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -43,6 +88,39 @@ impl OwnPoseFrame {
             Hand::Left => self.left.as_ref(),
             Hand::Right => self.right.as_ref(),
         }
+    }
+
+    /// The frame with the hands `presence` calls absent removed.
+    pub fn gated(self, presence: HandPresence) -> Self {
+        Self {
+            left: self.left.filter(|_| presence[Hand::Left.index()]),
+            right: self.right.filter(|_| presence[Hand::Right.index()]),
+        }
+    }
+}
+
+/// A predicted pose file and its presence sidecar, before the choice of how absent hands
+/// are written.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PredictedPoseFile {
+    /// Both hands as the network predicted them, present or not.
+    pub ungated: OwnPoseFrame,
+    /// The network's presence verdict.
+    pub presence: HandPresence,
+}
+
+impl PredictedPoseFile {
+    /// The pose file's text with absent hands written as `absent` says.
+    pub fn pose_text(&self, absent: AbsentHands) -> String {
+        match absent {
+            AbsentHands::Predicted => format_own_pose(&self.ungated),
+            AbsentHands::Zeros => format_own_pose(&self.ungated.gated(self.presence)),
+        }
+    }
+
+    /// The presence sidecar's text.
+    pub fn presence_text(&self) -> String {
+        format_presence(self.presence)
     }
 }
 
@@ -138,6 +216,29 @@ mod tests {
         let frame = parse_own_pose(&text).expect("valid");
         assert_eq!(frame.left, Some(pose));
         assert_eq!(frame.right, Some(pose));
+    }
+
+    #[test]
+    fn absent_hands_are_written_as_predicted_or_as_zeros() {
+        let file = PredictedPoseFile {
+            ungated: OwnPoseFrame {
+                left: Some(hand(1.0)),
+                right: Some(hand(9.0)),
+            },
+            presence: [false, true],
+        };
+        let predicted = parse_own_pose(&file.pose_text(AbsentHands::Predicted)).expect("valid");
+        assert_eq!(
+            predicted, file.ungated,
+            "the authors' way keeps the absent hand"
+        );
+        let zeros = parse_own_pose(&file.pose_text(AbsentHands::Zeros)).expect("valid");
+        assert_eq!(zeros.left, None);
+        assert_eq!(zeros.right, Some(hand(9.0)));
+        assert_eq!(file.presence_text(), "0 1\n");
+        assert_eq!(parse_presence(&file.presence_text()), Ok([false, true]));
+        assert!(parse_presence("1").is_err());
+        assert!(parse_presence("1 2").is_err());
     }
 
     #[test]

@@ -4,9 +4,14 @@
 
 use std::path::Path;
 
-use super::pose_run::EvalError;
+use super::intrinsics_choice::EvalIntrinsics;
+use super::plausible::{check_intrinsics, check_prediction, check_truth};
+use super::pose_run::{EvalError, note_split_problems};
+use super::skipped::{SkipReason, SkippedInputs};
 use crate::dataset::own_pose::parse_own_pose;
-use crate::dataset::{ActionSegment, FrameKind, Split, Splits, Take};
+use crate::dataset::{
+    ActionSegment, DatasetError, FrameKind, IntrinsicsSource, Split, Splits, Take,
+};
 use crate::geometry::Hand;
 use crate::infer::{
     ACTION_WINDOW, ActionFrame, ActionModel, FrameSize, HandKeypoints, ObjectBox,
@@ -35,45 +40,99 @@ pub struct SegmentPrediction {
     pub predicted: u32,
 }
 
-/// Classifies every segment of `split` under `root`.
+/// The segments classified and those left out.
+#[derive(Clone, Debug, Default)]
+pub struct ActionEvaluation {
+    /// One per segment classified, in split order.
+    pub predictions: Vec<SegmentPrediction>,
+    /// Segments (and split lines) left out, and why.
+    pub skipped: SkippedInputs,
+}
+
+/// Classifies every segment of `split` under `root`, with the camera matrix `intrinsics`
+/// chooses (it projects the ground-truth hands and the object box). Segments whose frames
+/// are not on disk, or whose files are missing, malformed or implausible, are left out
+/// and listed in [`ActionEvaluation::skipped`], as are malformed lines of the split file.
 pub fn classify_segments(
     root: &Path,
     split: Split,
     hands: &HandSource,
+    intrinsics: EvalIntrinsics,
     model: &mut ActionModel,
     mut tick: impl FnMut(usize, usize),
-) -> Result<Vec<SegmentPrediction>, EvalError> {
-    let (splits, _) = Splits::load(root);
+) -> Result<ActionEvaluation, EvalError> {
+    let mut evaluation = ActionEvaluation::default();
+    let (splits, problems) = Splits::load(root);
+    note_split_problems(
+        root,
+        &split.action_file_name(),
+        &problems,
+        &mut evaluation.skipped,
+    );
     let segments = splits.actions.get(&split).ok_or_else(|| {
         EvalError::Batch(crate::batch::BatchError::NoSplit {
             path: root.join(split.action_file_name()),
         })
     })?;
-    if segments.is_empty() {
+    if segments.is_empty() && evaluation.skipped.is_empty() {
         return Err(EvalError::Empty(split.name()));
     }
-    let mut predictions = Vec::with_capacity(segments.len());
-    let mut take: Option<Take> = None;
+    let mut take: Option<Result<Take, (SkipReason, String)>> = None;
     for (done, segment) in segments.iter().enumerate() {
         let dir = root.join(&segment.take);
-        if take.as_ref().is_none_or(|open| open.dir != dir) {
-            take = Some(Take::open(&dir)?);
+        if !matches!(&take, Some(Ok(open)) if open.dir == dir) {
+            take = Some(open_take(&dir, intrinsics));
         }
-        let Some(open) = take.as_ref() else { continue };
-        let window = segment_window(open, segment, hands)?;
-        let prediction = model.run(&window).map_err(|error| EvalError::Model {
-            segment: segment.id,
-            message: error.to_string(),
-        })?;
-        predictions.push(SegmentPrediction {
-            id: segment.id,
-            take: segment.take.clone(),
-            truth: segment.action,
-            predicted: prediction.best().id,
-        });
+        let window = match take.as_ref() {
+            Some(Ok(open)) => segment_window(open, segment, hands),
+            Some(Err(skip)) => Err(skip.clone()),
+            None => continue,
+        };
+        match window {
+            Ok(window) => {
+                let prediction = model.run(&window).map_err(|error| EvalError::Model {
+                    segment: segment.id,
+                    message: error.to_string(),
+                })?;
+                evaluation.predictions.push(SegmentPrediction {
+                    id: segment.id,
+                    take: segment.take.clone(),
+                    truth: segment.action,
+                    predicted: prediction.best().id,
+                });
+            }
+            Err((reason, message)) => evaluation
+                .skipped
+                .push(reason, format!("segment {}: {message}", segment.id)),
+        }
         tick(done + 1, segments.len());
     }
-    Ok(predictions)
+    Ok(evaluation)
+}
+
+/// Opens a take with the chosen intrinsics, or says why it cannot be used.
+fn open_take(dir: &Path, intrinsics: EvalIntrinsics) -> Result<Take, (SkipReason, String)> {
+    let mut take =
+        Take::open(dir).map_err(|error| (SkipReason::MissingFrame, error.to_string()))?;
+    if intrinsics == EvalIntrinsics::Take && take.intrinsics_source != IntrinsicsSource::TakeFile {
+        return Err((
+            SkipReason::MalformedFile,
+            format!(
+                "{}: unusable, and --intrinsics take asks for it",
+                take.camera_dir()
+                    .join(crate::dataset::INTRINSICS_FILE)
+                    .display()
+            ),
+        ));
+    }
+    take.intrinsics = intrinsics.for_take(&take);
+    check_intrinsics(&take.intrinsics).map_err(|message| {
+        (
+            SkipReason::ImplausibleValue,
+            format!("{}: {message}", take.name),
+        )
+    })?;
+    Ok(take)
 }
 
 /// The classifier's input for one segment.
@@ -81,11 +140,14 @@ fn segment_window(
     take: &Take,
     segment: &ActionSegment,
     hands: &HandSource,
-) -> Result<[[f32; crate::infer::ACTION_FEATURES]; ACTION_WINDOW], EvalError> {
+) -> Result<[[f32; crate::infer::ACTION_FEATURES]; ACTION_WINDOW], (SkipReason, String)> {
     let length = (segment.end_act + 1).saturating_sub(segment.start_act) as usize;
     let offsets = uniform_sample_indices(length, ACTION_WINDOW);
     if offsets.len() != ACTION_WINDOW {
-        return Err(EvalError::EmptySegment(segment.id));
+        return Err((
+            SkipReason::MalformedSplitLine,
+            EvalError::EmptySegment(segment.id).to_string(),
+        ));
     }
     let size = FrameSize {
         width: take.intrinsics.width,
@@ -99,30 +161,51 @@ fn segment_window(
     Ok(window)
 }
 
-/// One frame's hands and object.
-fn action_frame(take: &Take, number: u32, hands: &HandSource) -> Result<ActionFrame, EvalError> {
+/// One frame's hands and object, or why the frame cannot be used.
+fn action_frame(
+    take: &Take,
+    number: u32,
+    hands: &HandSource,
+) -> Result<ActionFrame, (SkipReason, String)> {
     let object = if take.has(FrameKind::ObjectPose) {
-        Some(take.read_object_pose(number)?)
+        Some(take.read_object_pose(number).map_err(dataset_skip)?)
     } else {
         None
     };
+    let implausible = |message: String| {
+        (
+            SkipReason::ImplausibleValue,
+            format!("{} frame {number}: {message}", take.name),
+        )
+    };
     match hands {
-        HandSource::GroundTruth => Ok(ActionFrame::from_joints(
-            &take.read_hand_pose(number)?,
-            object.as_ref(),
-            &take.intrinsics,
-        )),
+        HandSource::GroundTruth => {
+            let truth = take.read_hand_pose(number).map_err(dataset_skip)?;
+            check_truth(&truth).map_err(implausible)?;
+            Ok(ActionFrame::from_joints(
+                &truth,
+                object.as_ref(),
+                &take.intrinsics,
+            ))
+        }
         HandSource::Predicted(folder) => {
             let path = take
                 .camera_dir()
                 .join(folder)
                 .join(format!("{number:06}.txt"));
-            let bad = |message: String| EvalError::BadPoseFile {
-                path: path.clone(),
-                message,
+            if !path.is_file() {
+                return Err((SkipReason::MissingPoseFile, path.display().to_string()));
+            }
+            let bad = |message: String| {
+                (
+                    SkipReason::MalformedFile,
+                    format!("{}: {message}", path.display()),
+                )
             };
             let text = std::fs::read_to_string(&path).map_err(|error| bad(error.to_string()))?;
             let pose = parse_own_pose(&text).map_err(|error| bad(error.to_string()))?;
+            check_prediction(&pose, take.intrinsics.width, take.intrinsics.height)
+                .map_err(implausible)?;
             let keypoints = |hand: Hand| {
                 pose.get(hand).map(|hand| HandKeypoints {
                     uv: hand.uv,
@@ -138,4 +221,16 @@ fn action_frame(take: &Take, number: u32, hands: &HandSource) -> Result<ActionFr
             })
         }
     }
+}
+
+/// The reason to record for an annotation that could not be read: missing (the split
+/// lists a frame the take does not have) or malformed.
+fn dataset_skip(error: DatasetError) -> (SkipReason, String) {
+    let reason = match &error {
+        DatasetError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            SkipReason::MissingFrame
+        }
+        _ => SkipReason::MalformedFile,
+    };
+    (reason, error.to_string())
 }

@@ -21,4 +21,18 @@ pub use pose_run::{EvalError, FrameRow, PoseEvaluation, evaluate_poses};
 
 mod action_run;
 
-pub use action_run::{HandSource, SegmentPrediction, classify_segments};
+pub use action_run::{ActionEvaluation, HandSource, SegmentPrediction, classify_segments};
+
+mod intrinsics_choice;
+
+pub use intrinsics_choice::EvalIntrinsics;
+
+mod handedness;
+mod plausible;
+
+pub use handedness::{HANDEDNESS_WARNING, HandednessTally};
+mod over_time;
+mod skipped;
+
+pub use over_time::OverTime;
+pub use skipped::{SkipReason, SkippedInput, SkippedInputs};

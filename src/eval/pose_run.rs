@@ -1,20 +1,22 @@
 //! Scores the predicted pose files of a split against the H2O annotations, per take and
 //! overall.
 
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use serde::Serialize;
 
+use super::handedness::HandednessTally;
+use super::intrinsics_choice::EvalIntrinsics;
+use super::over_time::{OverTime, OverTimePass};
+use super::plausible::{check_intrinsics, check_prediction, check_truth};
 use super::pose_metrics::{FrameOutcome, PoseSummary, PoseTally, PredictedHand};
-use crate::batch::{BatchError, list_frames};
-use crate::chain::MAX_SMOOTHING_GAP_S;
-use crate::dataset::own_pose::parse_own_pose;
-use crate::dataset::{DatasetError, Split, Take};
-use crate::geometry::{Hand, JOINTS_PER_HAND};
-use crate::temporal::{JitterTally, PoseSmoother, SmoothingParams};
-
-/// H2O's frame rate, for the smoothing's clock.
-const H2O_FPS: f64 = 30.0;
+use super::skipped::{SkipReason, SkippedInputs};
+use crate::batch::{BatchError, FrameJob, list_frames};
+use crate::dataset::own_pose::{HandPresence, parse_own_pose, parse_presence, presence_folder};
+use crate::dataset::{DatasetError, IntrinsicsSource, Split, Splits, Take};
+use crate::geometry::Hand;
+use crate::temporal::SmoothingParams;
 
 /// Why a split could not be scored.
 #[derive(Debug, thiserror::Error)]
@@ -25,25 +27,6 @@ pub enum EvalError {
     /// A take or annotation file is unusable.
     #[error(transparent)]
     Dataset(#[from] DatasetError),
-    /// Predicted pose files are missing.
-    #[error(
-        "{count} predicted pose file(s) missing, the first {first}; write them with `sharp-viewer poses`",
-        first = .first.display()
-    )]
-    MissingPoses {
-        /// The first missing file.
-        first: PathBuf,
-        /// How many are missing.
-        count: usize,
-    },
-    /// A predicted pose file is malformed.
-    #[error("{path}: {message}", path = .path.display())]
-    BadPoseFile {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        message: String,
-    },
     /// The split lists no frame or segment.
     #[error("the {0} split lists nothing of a take under the root")]
     Empty(&'static str),
@@ -84,14 +67,14 @@ pub struct PoseEvaluation {
     pub takes: Vec<(String, PoseTally)>,
     /// All takes pooled.
     pub overall: PoseTally,
-    /// One row per frame.
+    /// One row per frame scored.
     pub frames: Vec<FrameRow>,
-    /// Whether the joints were smoothed over time before scoring.
-    pub smoothed: bool,
-    /// Jitter of the scored 3D joints (mm per frame squared), over consecutive frames.
-    pub jitter_3d: JitterTally,
-    /// Jitter of the scored 2D keypoints (px per frame squared), over consecutive frames.
-    pub jitter_2d: JitterTally,
+    /// Frames the split lists that were not scored, and why.
+    pub skipped: SkippedInputs,
+    /// How often a predicted hand's label names the annotated hand it lies on.
+    pub handedness: HandednessTally,
+    /// Jitter of the scored joints, and whether they were smoothed before scoring.
+    pub over_time: OverTime,
 }
 
 impl PoseEvaluation {
@@ -101,130 +84,235 @@ impl PoseEvaluation {
     }
 }
 
-/// Scores the files in `cam4/<folder>/` for every frame of `split` under `root`, and
-/// measures the jitter of the predicted joints. With `smoothing`, each take's joints
-/// are smoothed over time first (One Euro at H2O's 30 fps, in frame order, restarted at
-/// each take and at gaps longer than [`MAX_SMOOTHING_GAP_S`]); the metrics and the
-/// jitter are then those of the smoothed joints.
+/// The presence sidecar of frame `number`'s pose file in `folder`, when there is one (pose
+/// files written by SHARP itself have none).
+fn read_presence(take: &Take, folder: &str, number: u32) -> Result<Option<HandPresence>, String> {
+    let path = take
+        .camera_dir()
+        .join(presence_folder(folder))
+        .join(format!("{number:06}.txt"));
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let bad = |message: String| format!("{}: {message}", path.display());
+    let text = std::fs::read_to_string(&path).map_err(|error| bad(error.to_string()))?;
+    parse_presence(&text).map(Some).map_err(bad)
+}
+
+/// Records the malformed lines of `root/file_name` (problems [`Splits::load`] reported).
+pub(super) fn note_split_problems(
+    root: &Path,
+    file_name: &str,
+    problems: &[DatasetError],
+    skipped: &mut SkippedInputs,
+) {
+    let path = root.join(file_name);
+    for problem in problems {
+        let of_this_file = match problem {
+            DatasetError::Parse { path: file, .. } | DatasetError::Io { path: file, .. } => {
+                *file == path
+            }
+            _ => false,
+        };
+        if of_this_file {
+            skipped.push(SkipReason::MalformedSplitLine, problem.to_string());
+        }
+    }
+}
+
+/// Records the frames `split`'s pose file lists that are not on disk: takes that do not
+/// exist, frame numbers a take does not have.
+fn note_listed_frames_not_on_disk(
+    root: &Path,
+    listed: &BTreeMap<String, BTreeSet<u32>>,
+    skipped: &mut SkippedInputs,
+) {
+    for (name, frames) in listed {
+        let dir = root.join(name);
+        let have: BTreeSet<u32> = match Take::open(&dir) {
+            Ok(take) => take.frames.iter().copied().collect(),
+            Err(error) => {
+                skipped.push(
+                    SkipReason::MissingFrame,
+                    format!(
+                        "{name}: {} listed frames, take unreadable: {error}",
+                        frames.len()
+                    ),
+                );
+                continue;
+            }
+        };
+        for number in frames.difference(&have) {
+            skipped.push(
+                SkipReason::MissingFrame,
+                format!("{name} frame {number}: listed, but the take has no such frame"),
+            );
+        }
+    }
+}
+
+/// An input left out: why, and which file or frame with what is wrong.
+type Skip = (SkipReason, String);
+
+/// Why a take cannot be scored with `intrinsics`, if it cannot.
+fn unusable_intrinsics(take: &Take, intrinsics: EvalIntrinsics) -> Option<(SkipReason, String)> {
+    if intrinsics == EvalIntrinsics::Take && take.intrinsics_source != IntrinsicsSource::TakeFile {
+        return Some((
+            SkipReason::MalformedFile,
+            format!(
+                "{}: unusable, and --intrinsics take asks for it",
+                take.camera_dir()
+                    .join(crate::dataset::INTRINSICS_FILE)
+                    .display()
+            ),
+        ));
+    }
+    check_intrinsics(&take.intrinsics).err().map(|message| {
+        (
+            SkipReason::ImplausibleValue,
+            format!("{}: {message}", take.name),
+        )
+    })
+}
+
+/// Scores the files in `cam4/<folder>/` for every frame of `split` under `root`, with
+/// the camera matrix `intrinsics` chooses (the pose files' pixels and depths are
+/// unprojected with it, the annotations projected with it); a hand counts where it is
+/// annotated and predicted present (the presence sidecar's verdict, or a hand not written
+/// as zeros where there is no sidecar). Frames that cannot be scored (listed but not on
+/// disk, missing or malformed files, implausible values) are left out and listed in
+/// [`PoseEvaluation::skipped`], as are malformed lines of the split file.
 pub fn evaluate_poses(
     root: &Path,
     split: Split,
     folder: &str,
+    intrinsics: EvalIntrinsics,
     smoothing: Option<SmoothingParams>,
 ) -> Result<PoseEvaluation, EvalError> {
+    let mut evaluation = PoseEvaluation::default();
+    let mut over_time = OverTimePass::new(smoothing);
+    let (splits, split_problems) = Splits::load(root);
+    note_split_problems(
+        root,
+        &split.pose_file_name(),
+        &split_problems,
+        &mut evaluation.skipped,
+    );
+    if let Some(listed) = splits.pose.get(&split) {
+        note_listed_frames_not_on_disk(root, listed, &mut evaluation.skipped);
+    }
     let jobs = list_frames(root, Some(split), |take, number| {
         take.camera_dir()
             .join(folder)
             .join(format!("{number:06}.txt"))
     })?;
-    if jobs.is_empty() {
+    if jobs.is_empty() && evaluation.skipped.is_empty() {
         return Err(EvalError::Empty(split.name()));
     }
-    let missing: Vec<&PathBuf> = jobs
-        .iter()
-        .map(|job| &job.output)
-        .filter(|path| !path.is_file())
-        .collect();
-    if let Some(first) = missing.first() {
-        return Err(EvalError::MissingPoses {
-            first: (*first).clone(),
-            count: missing.len(),
-        });
-    }
-    let mut evaluation = PoseEvaluation {
-        smoothed: smoothing.is_some(),
-        ..PoseEvaluation::default()
-    };
-    let mut smoother = smoothing.map(PoseSmoother::new);
-    let mut last_number: Option<u32> = None;
-    let mut take: Option<(Take, String)> = None;
+    let mut take: Option<(Take, String, Option<Skip>)> = None;
     for job in &jobs {
-        if take.as_ref().is_none_or(|(open, _)| open.dir != job.take) {
-            last_number = None;
-            let opened = Take::open(&job.take)?;
+        if take
+            .as_ref()
+            .is_none_or(|(open, _, _)| open.dir != job.take)
+        {
+            let mut opened = Take::open(&job.take)?;
+            opened.intrinsics = intrinsics.for_take(&opened);
+            let unusable = unusable_intrinsics(&opened, intrinsics);
             let name = crate::batch::relative_name(root, &opened.dir);
             evaluation.takes.push((name.clone(), PoseTally::default()));
-            take = Some((opened, name));
+            take = Some((opened, name, unusable));
+            over_time.start_take();
         }
-        let Some((open, name)) = take.as_ref() else {
+        let Some((open, name, unusable)) = take.as_ref() else {
             continue;
         };
-        let text =
-            std::fs::read_to_string(&job.output).map_err(|error| EvalError::BadPoseFile {
-                path: job.output.clone(),
-                message: error.to_string(),
-            })?;
-        let predicted = parse_own_pose(&text).map_err(|error| EvalError::BadPoseFile {
-            path: job.output.clone(),
-            message: error.to_string(),
-        })?;
-        let truth = open.read_hand_pose(job.number)?;
-        let intrinsics = open.intrinsics;
-        let mut hands = Hand::BOTH.map(|hand| {
-            predicted.get(hand).map(|pose| PredictedHand {
-                keypoints_px: pose.uv,
-                joints_mm: std::array::from_fn(|joint| {
-                    intrinsics.unproject(pose.uv[joint], pose.z_mm[joint])
-                }),
-            })
-        });
-        let follows = last_number.is_some_and(|last| {
-            job.number > last && f64::from(job.number - last) / H2O_FPS <= MAX_SMOOTHING_GAP_S
-        });
-        if let Some(smoother) = &mut smoother {
-            if !follows {
-                smoother.reset();
-            }
-            for (hand, predicted) in Hand::BOTH.into_iter().zip(&mut hands) {
-                match predicted {
-                    Some(predicted) => smoother.smooth_hand(
-                        hand,
-                        f64::from(job.number) / H2O_FPS,
-                        &mut predicted.keypoints_px,
-                        &mut predicted.joints_mm,
-                    ),
-                    None => smoother.lose_hand(hand),
-                }
-            }
-        }
-        last_number = Some(job.number);
-        for (hand, predicted) in Hand::BOTH.into_iter().zip(&hands) {
-            // A new take breaks the runs even where its numbers continue the last one's.
-            if !follows {
-                evaluation.jitter_3d.push(hand, job.number, None);
-                evaluation.jitter_2d.push(hand, job.number, None);
-            }
-            let joints = predicted.as_ref().map(|predicted| predicted.joints_mm);
-            let keypoints: Option<[glam::Vec3; JOINTS_PER_HAND]> = predicted
-                .as_ref()
-                .map(|predicted| predicted.keypoints_px.map(|point| point.extend(0.0)));
+        if let Some((reason, message)) = unusable {
             evaluation
-                .jitter_3d
-                .push(hand, job.number, joints.as_ref().map(|joints| &joints[..]));
-            evaluation.jitter_2d.push(
-                hand,
-                job.number,
-                keypoints.as_ref().map(|points| &points[..]),
-            );
+                .skipped
+                .push(*reason, format!("{name} frame {}: {message}", job.number));
+            continue;
         }
-        let outcome = FrameOutcome::new(
-            [hands[0].as_ref(), hands[1].as_ref()],
-            Some(&truth),
-            &intrinsics,
-        );
-        if let Some((_, tally)) = evaluation.takes.last_mut() {
-            tally.add(&outcome);
+        match score_frame(
+            open,
+            folder,
+            job,
+            &mut evaluation.handedness,
+            &mut over_time,
+        ) {
+            Ok(outcome) => {
+                if let Some((_, tally)) = evaluation.takes.last_mut() {
+                    tally.add(&outcome);
+                }
+                evaluation.overall.add(&outcome);
+                let [left, right] = outcome.hands.map(|hand| hand.error);
+                evaluation.frames.push(FrameRow {
+                    take: name.clone(),
+                    frame: job.number,
+                    left_mpjpe_mm: left.map(|error| error.mpjpe_mm()),
+                    right_mpjpe_mm: right.map(|error| error.mpjpe_mm()),
+                    left_epe_px: left.map(|error| error.epe_px()),
+                    right_epe_px: right.map(|error| error.epe_px()),
+                });
+            }
+            Err((reason, message)) => evaluation.skipped.push(reason, message),
         }
-        evaluation.overall.add(&outcome);
-        let [left, right] = outcome.hands.map(|hand| hand.error);
-        evaluation.frames.push(FrameRow {
-            take: name.clone(),
-            frame: job.number,
-            left_mpjpe_mm: left.map(|error| error.mpjpe_mm()),
-            right_mpjpe_mm: right.map(|error| error.mpjpe_mm()),
-            left_epe_px: left.map(|error| error.epe_px()),
-            right_epe_px: right.map(|error| error.epe_px()),
-        });
     }
+    evaluation.over_time = over_time.finish();
     Ok(evaluation)
+}
+
+/// Scores one frame, or says why it cannot be scored.
+fn score_frame(
+    take: &Take,
+    folder: &str,
+    job: &FrameJob,
+    handedness: &mut HandednessTally,
+    over_time: &mut OverTimePass,
+) -> Result<FrameOutcome, (SkipReason, String)> {
+    let path = &job.output;
+    let malformed = |message: String| (SkipReason::MalformedFile, message);
+    if !path.is_file() {
+        return Err((SkipReason::MissingPoseFile, path.display().to_string()));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| malformed(format!("{}: {error}", path.display())))?;
+    let predicted = parse_own_pose(&text)
+        .map_err(|message| malformed(format!("{}: {message}", path.display())))?;
+    let predicted = match read_presence(take, folder, job.number).map_err(malformed)? {
+        Some(presence) => predicted.gated(presence),
+        None => predicted,
+    };
+    let k = take.intrinsics;
+    check_prediction(&predicted, k.width, k.height).map_err(|message| {
+        (
+            SkipReason::ImplausibleValue,
+            format!("{}: {message}", path.display()),
+        )
+    })?;
+    let truth = take
+        .read_hand_pose(job.number)
+        .map_err(|error| malformed(error.to_string()))?;
+    check_truth(&truth).map_err(|message| {
+        (
+            SkipReason::ImplausibleValue,
+            format!("{} frame {}: {message}", take.name, job.number),
+        )
+    })?;
+    handedness.add(
+        Hand::BOTH.map(|hand| predicted.get(hand).map(|pose| &pose.uv)),
+        &truth,
+        &k,
+    );
+    let mut hands = Hand::BOTH.map(|hand| {
+        predicted.get(hand).map(|pose| PredictedHand {
+            keypoints_px: pose.uv,
+            joints_mm: std::array::from_fn(|joint| k.unproject(pose.uv[joint], pose.z_mm[joint])),
+        })
+    });
+    over_time.frame(job.number, &mut hands);
+    Ok(FrameOutcome::new(
+        [hands[0].as_ref(), hands[1].as_ref()],
+        Some(&truth),
+        &k,
+    ))
 }

@@ -88,6 +88,14 @@ impl Hand {
             Hand::Right => "right",
         }
     }
+
+    /// The other hand.
+    pub fn other(self) -> Hand {
+        match self {
+            Hand::Left => Hand::Right,
+            Hand::Right => Hand::Left,
+        }
+    }
 }
 
 /// The 21 joints of one hand in camera space, in whatever unit the owner states.

@@ -21,7 +21,7 @@ use super::messages::{CameraSpec, PipelineEvent, Preview, RecordingEvent, Seek, 
 use super::worker::WorkerCommand;
 use crate::channel::LatestSender;
 use crate::dataset::discover_takes;
-use crate::dataset::own_pose::OwnPoseFrame;
+use crate::dataset::own_pose::PredictedPoseFile;
 use crate::sample::{self, SampleProgress};
 use crate::source::camera::{Capture, CaptureFormat, CapturedFrame};
 use crate::source::{
@@ -48,8 +48,8 @@ pub(super) enum SourceCommand {
 pub(super) struct LivePose {
     /// The frame's capture number (`Frame::number`).
     pub capture: u64,
-    /// The pose in the recorded frame's pixels.
-    pub pose: OwnPoseFrame,
+    /// The pose in the recorded frame's pixels, and the hands' presence.
+    pub pose: PredictedPoseFile,
     /// Whether it came from a range-masked frame.
     pub masked: bool,
 }
@@ -261,6 +261,7 @@ impl SourceThread {
         let _ = self.worker.send(WorkerCommand::StartSource {
             fps: info.fps,
             live: info.live,
+            kind: info.kind,
         });
         self.notify(PipelineEvent::Opened(Box::new(info)));
     }
@@ -572,6 +573,7 @@ fn live_info(spec: &CameraSpec, width: u32, height: u32) -> SourceInfo {
         });
     SourceInfo {
         name: format!("camera {}", spec.config.index),
+        kind: crate::source::SourceKind::Camera,
         frame_count: 0,
         fps: spec.config.format.map_or(30.0, |format| format.fps as f32),
         intrinsics: resolved.intrinsics,

@@ -41,8 +41,13 @@ pub(super) enum WorkerCommand {
     /// Load the models from these paths; the current frame is processed again.
     LoadModels(ModelPaths),
     /// A new source opened: forget the old one's caches and size the action window;
-    /// `live` sources (cameras) have their poses recorded.
-    StartSource { fps: f32, live: bool },
+    /// `live` sources (cameras) have their poses recorded; `kind` picks the source's
+    /// viewpoint for MediaPipe's handedness.
+    StartSource {
+        fps: f32,
+        live: bool,
+        kind: crate::source::SourceKind,
+    },
     /// Analysis may go on: the current frame is analysed again if its run was stopped.
     Resume,
 }
@@ -243,8 +248,9 @@ fn apply(
             processor.set_models(loader.load(&paths));
             true
         }
-        WorkerCommand::StartSource { fps, live } => {
+        WorkerCommand::StartSource { fps, live, kind } => {
             processor.start_source(fps);
+            processor.set_source_kind(kind);
             delivery.live = live;
             *current = None;
             false

@@ -42,11 +42,39 @@ pub use take_source::TakeSource;
 #[cfg(feature = "video")]
 pub use video::{VideoError, VideoSource};
 
+/// What kind of source frames come from; each kind keeps its own camera viewpoint
+/// setting, so a choice made for the webcam does not carry over to a take.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum SourceKind {
+    /// An H2O take (or the sample, or a recording).
+    #[default]
+    Take,
+    /// A video file.
+    Video,
+    /// A live camera.
+    Camera,
+}
+
+impl SourceKind {
+    /// The kind in words, for the UI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Take => "take",
+            Self::Video => "video",
+            Self::Camera => "camera",
+        }
+    }
+}
+
 /// What a source is, for the UI and the pipeline.
 #[derive(Clone, Debug)]
 pub struct SourceInfo {
     /// Short name shown in the title bar (e.g. `subject1/h1/0`).
     pub name: String,
+    /// Take, video or camera.
+    pub kind: SourceKind,
     /// Number of frames on the timeline.
     pub frame_count: usize,
     /// Playback rate in frames per second.

@@ -23,7 +23,8 @@ use serde::Serialize;
 
 use crate::atomic_file::{write_atomic, write_atomic_with};
 use crate::dataset::own_pose::{
-    OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, OwnHandPose, OwnPoseFrame, format_own_pose,
+    AbsentHands, OWN_POSE_MASKED_FOLDER, OWN_POSE_NOT_MASKED_FOLDER, OwnHandPose, OwnPoseFrame,
+    PredictedPoseFile, presence_folder,
 };
 use crate::dataset::{EGO_CAMERA_FOLDER, FrameKind, INTRINSICS_FILE, natural_cmp};
 use crate::geometry::{CameraIntrinsics, Hand, JOINTS_PER_HAND};
@@ -92,6 +93,7 @@ enum Job {
     Pose {
         number: u32,
         text: String,
+        presence: String,
         masked: bool,
     },
 }
@@ -187,14 +189,14 @@ impl Recorder {
 
     /// Writes the pose predicted for capture `capture` (from a range-masked frame when
     /// `masked`). Ignored when that frame was not recorded.
-    pub fn push_pose(&mut self, capture: u64, pose: &OwnPoseFrame, masked: bool) {
+    pub fn push_pose(&mut self, capture: u64, pose: &PredictedPoseFile, masked: bool) {
         let Some(&(_, number)) = self.recent.iter().rev().find(|(c, _)| *c == capture) else {
             return;
         };
-        let text = format_own_pose(pose);
         if !self.send(Job::Pose {
             number,
-            text,
+            text: pose.pose_text(AbsentHands::default()),
+            presence: pose.presence_text(),
             masked,
         }) {
             self.counters.failed.fetch_add(1, Ordering::Relaxed);
@@ -295,6 +297,7 @@ fn write_job(camera: &Path, job: Job, counters: &Counters) -> Result<(), JobErro
         Job::Pose {
             number,
             text,
+            presence,
             masked,
         } => {
             let folder = if masked {
@@ -302,7 +305,13 @@ fn write_job(camera: &Path, job: Job, counters: &Counters) -> Result<(), JobErro
             } else {
                 OWN_POSE_NOT_MASKED_FOLDER
             };
-            let path = camera.join(folder).join(format!("{number:06}.txt"));
+            let file = format!("{number:06}.txt");
+            let presence_path = camera.join(presence_folder(folder)).join(&file);
+            write_atomic(&presence_path, presence.as_bytes()).map_err(|source| JobError {
+                path: presence_path.clone(),
+                source,
+            })?;
+            let path = camera.join(folder).join(&file);
             write_atomic(&path, text.as_bytes()).map_err(|source| JobError {
                 path: path.clone(),
                 source,
@@ -334,30 +343,31 @@ pub fn next_take_dir(root: &Path) -> PathBuf {
     scene.join(next.to_string())
 }
 
-/// The per-frame pose file content for a prediction: present hands with their
-/// keypoints and depths, absent hands as zeros (SHARP's gating). The keypoints are in
-/// `model_frame` pixels (the pose model's frame size) and are written in pixels of the
-/// recorded frame, `recorded` (width, height).
+/// The per-frame pose file of a prediction: both hands' keypoints and depths as the
+/// network predicted them, and its presence verdict. The keypoints are in `model_frame`
+/// pixels (the pose model's frame size) and are written in pixels of the recorded frame,
+/// `recorded` (width, height).
 pub fn own_pose_from_prediction(
     prediction: &PosePrediction,
     model_frame: FrameSize,
     recorded: (u32, u32),
-) -> OwnPoseFrame {
+) -> PredictedPoseFile {
     let scale = Vec2::new(
         recorded.0 as f32 / model_frame.width.max(1) as f32,
         recorded.1 as f32 / model_frame.height.max(1) as f32,
     );
     let hand = |hand: Hand| {
-        prediction.presence(hand).present.then(|| {
-            let offset = hand.index() * JOINTS_PER_HAND;
-            OwnHandPose {
-                uv: std::array::from_fn(|joint| prediction.keypoints[offset + joint] * scale),
-                z_mm: std::array::from_fn(|joint| prediction.z_mm[offset + joint]),
-            }
+        let offset = hand.index() * JOINTS_PER_HAND;
+        Some(OwnHandPose {
+            uv: std::array::from_fn(|joint| prediction.keypoints[offset + joint] * scale),
+            z_mm: std::array::from_fn(|joint| prediction.z_mm[offset + joint]),
         })
     };
-    OwnPoseFrame {
-        left: hand(Hand::Left),
-        right: hand(Hand::Right),
+    PredictedPoseFile {
+        ungated: OwnPoseFrame {
+            left: hand(Hand::Left),
+            right: hand(Hand::Right),
+        },
+        presence: Hand::BOTH.map(|hand| prediction.presence(hand).present),
     }
 }

@@ -2,7 +2,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{Frame, FrameSource, SourceError, SourceInfo};
+use super::{Frame, FrameSource, SourceError, SourceInfo, SourceKind};
 use crate::dataset::{FrameKind, IntrinsicsSource, Split, Splits, Take};
 use crate::sample::SAMPLE_MARKER_FILE;
 
@@ -32,6 +32,7 @@ impl TakeSource {
         }
         let info = SourceInfo {
             name: take.name.clone(),
+            kind: SourceKind::Take,
             frame_count: take.frame_count(),
             fps: H2O_FPS,
             intrinsics: take.intrinsics,

@@ -140,6 +140,7 @@ impl VideoSource {
             .unwrap_or_else(|| path.display().to_string());
         let info = SourceInfo {
             name,
+            kind: super::SourceKind::Video,
             frame_count: index.pts.len(),
             fps,
             intrinsics: resolved.intrinsics,

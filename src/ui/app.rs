@@ -6,7 +6,9 @@ use std::time::Instant;
 use egui::{Color32, Key, RichText, Ui};
 
 use super::action_panel::action_section;
-use super::controls::{display_controls, mask_controls, source_details, timing_readout};
+use super::controls::{
+    MaskAvailability, display_controls, mask_controls, source_details, timing_readout,
+};
 use super::error_plot::mpjpe_plot;
 use super::figure_export::{FigureExport, viewer_figure_options};
 use super::help::Help;
@@ -179,6 +181,34 @@ impl ViewerApp {
     /// Sends the current settings to the worker (after changing them from outside).
     pub fn apply_settings(&self) {
         self.pipeline.set_settings(self.settings.process_settings());
+    }
+
+    /// Which depth maps can drive the mask: pseudo-depth needs a loaded depth model,
+    /// ground-truth depth a source that has it.
+    fn mask_availability(&self) -> MaskAvailability {
+        let depth_model = self
+            .models
+            .iter()
+            .find(|(kind, _)| *kind == ModelKind::Depth)
+            .map(|(_, status)| status);
+        let pseudo = match depth_model {
+            Some(ModelStatus::Ready(_)) | None => None,
+            Some(ModelStatus::Missing { .. }) => {
+                Some("pseudo-depth needs the depth model (not found; see Models)".to_owned())
+            }
+            Some(ModelStatus::Invalid { .. }) => {
+                Some("pseudo-depth needs the depth model (unusable; see Models)".to_owned())
+            }
+        };
+        let ground_truth = self
+            .source
+            .as_ref()
+            .filter(|source| !source.has_depth)
+            .map(|_| "this source has no ground-truth depth".to_owned());
+        MaskAvailability {
+            pseudo,
+            ground_truth,
+        }
     }
 
     fn log(&mut self, message: String) {
@@ -468,9 +498,16 @@ impl ViewerApp {
             .default_size(270.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    let mut changed = mask_controls(ui, &mut self.settings, self.result.as_ref());
+                    let availability = self.mask_availability();
+                    let mut changed =
+                        mask_controls(ui, &mut self.settings, self.result.as_ref(), &availability);
                     ui.separator();
-                    changed |= pose_section(ui, &mut self.settings, self.result.as_ref());
+                    changed |= pose_section(
+                        ui,
+                        &mut self.settings,
+                        self.result.as_ref(),
+                        self.source.as_ref().map(|source| source.kind),
+                    );
                     ui.separator();
                     changed |= action_section(ui, &mut self.settings, self.result.as_ref());
                     ui.separator();

@@ -11,21 +11,59 @@ use crate::mask::{DepthUnit, HandCoverage, JointCoverage, RangePreset};
 use crate::pipeline::FrameResult;
 use crate::source::SourceInfo;
 
-/// Shows the masking controls; returns whether the mask settings changed.
+/// Why a depth map cannot drive the mask right now; `None` where it can (or is not known
+/// yet to be missing).
+#[derive(Clone, Debug, Default)]
+pub struct MaskAvailability {
+    /// Why pseudo-depth is missing (no usable depth model).
+    pub pseudo: Option<String>,
+    /// Why ground-truth depth is missing (the source has none).
+    pub ground_truth: Option<String>,
+}
+
+impl MaskAvailability {
+    /// Why `unit` cannot drive the mask, if it cannot.
+    fn unavailable(&self, unit: DepthUnit) -> Option<&str> {
+        match unit {
+            DepthUnit::InverseDepth8 => self.pseudo.as_deref(),
+            DepthUnit::Millimetres => self.ground_truth.as_deref(),
+        }
+    }
+}
+
+/// Shows the masking controls, with the depth maps and presets that cannot apply
+/// disabled and saying why; returns whether the mask settings changed.
 pub fn mask_controls(
     ui: &mut Ui,
     settings: &mut ViewerSettings,
     result: Option<&FrameResult>,
+    availability: &MaskAvailability,
 ) -> bool {
     let before = settings.mask_settings();
     ui.heading("Depth range");
     ui.checkbox(&mut settings.masking_enabled, "mask the frame");
     ui.horizontal(|ui| {
         ui.label("depth:");
-        ui.selectable_value(&mut settings.mask_depth, DepthUnit::Millimetres, "GT (mm)")
-            .on_hover_text("oracle masking with the sensor's depth");
-        ui.selectable_value(&mut settings.mask_depth, DepthUnit::InverseDepth8, "pseudo")
-            .on_hover_text("SHARP: 8-bit inverse depth from the depth network (bigger is nearer)");
+        let choices = [
+            (
+                DepthUnit::Millimetres,
+                "GT (mm)",
+                "oracle masking with the sensor's depth",
+            ),
+            (
+                DepthUnit::InverseDepth8,
+                "pseudo",
+                "SHARP: 8-bit inverse depth from the depth network (bigger is nearer)",
+            ),
+        ];
+        for (unit, label, hover) in choices {
+            let reason = availability.unavailable(unit);
+            ui.add_enabled_ui(reason.is_none(), |ui| {
+                ui.selectable_value(&mut settings.mask_depth, unit, label)
+                    .on_hover_text(hover)
+                    .on_disabled_hover_text(reason.unwrap_or_default());
+            });
+        }
     });
     let unit = settings.mask_depth;
     let max = unit.max_value();
@@ -37,11 +75,22 @@ pub fn mask_controls(
     ui.horizontal_wrapped(|ui| {
         ui.label("presets:");
         for preset in RangePreset::ALL {
-            if ui.button(preset.label()).clicked() {
+            let reason = preset
+                .unit()
+                .and_then(|unit| availability.unavailable(unit));
+            let button = ui
+                .add_enabled(reason.is_none(), egui::Button::new(preset.label()))
+                .on_disabled_hover_text(reason.unwrap_or_default());
+            if button.clicked() {
                 settings.apply_preset(preset);
             }
         }
     });
+    if settings.masking_enabled
+        && let Some(reason) = availability.unavailable(settings.mask_depth)
+    {
+        ui.colored_label(ui.visuals().warn_fg_color, format!("not masked: {reason}"));
+    }
     if let Some(result) = result {
         ui.label(format!(
             "kept {:.1}% of the pixels",

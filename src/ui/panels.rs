@@ -145,18 +145,7 @@ pub fn central_panels(
         readout_on_hover(ui, depth_rect, analysed, result);
     }
 
-    let masked_title = match result.map(|result| result.settings.mask) {
-        Some(mask) => match mask.range {
-            Some(range) => format!(
-                "Masked (pose input): keep {:.0}..{:.0} {}",
-                range.near,
-                range.far,
-                mask.depth.suffix()
-            ),
-            None => "Masked (pose input): off".to_owned(),
-        },
-        None => "Masked (pose input)".to_owned(),
-    } + &catching_up;
+    let masked_title = masked_panel_title(result) + &catching_up;
     if shows(GridPanel::Masked) {
         let masked_rect = image_panel(
             ui,
@@ -251,6 +240,27 @@ fn readout_on_hover(
         .and_then(|pointer| pixel_at(rect, frame.rgb.dimensions(), pointer));
     if let Some(readout) = pixel.and_then(|(x, y)| read_pixel(frame, result, x, y)) {
         show_readout(ui, rect, &readout);
+    }
+}
+
+/// The masked panel's title: the range it keeps, or, when the range could not be
+/// applied, that the frame is not masked and why (the pose network saw the whole frame).
+pub fn masked_panel_title(result: Option<&FrameResult>) -> String {
+    let Some(result) = result else {
+        return "Masked (pose input)".to_owned();
+    };
+    if let Some(reason) = &result.processed.mask_skipped {
+        return format!("Masked (pose input): NOT MASKED, {reason}");
+    }
+    let mask = result.settings.mask;
+    match mask.range {
+        Some(range) => format!(
+            "Masked (pose input): keep {:.0}..{:.0} {}",
+            range.near,
+            range.far,
+            mask.depth.suffix()
+        ),
+        None => "Masked (pose input): off".to_owned(),
     }
 }
 

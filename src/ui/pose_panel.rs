@@ -4,13 +4,15 @@
 use egui::{DragValue, RichText, Ui};
 
 use super::settings::ViewerSettings;
-use crate::chain::{PoseBackend, RootDepthSource, SmoothingMode, describe_roots};
+use crate::chain::{PoseBackend, RootDepthSource, SmoothingMode, Viewpoint, describe_roots};
 use crate::pipeline::FrameResult;
+use crate::source::SourceKind;
 
 /// How the UI names left and right, shown under the MediaPipe settings.
 const HANDEDNESS_NOTE: &str = "Left/right are the subject's own hands, as in H2O. MediaPipe \
-    labels hands as if the image were a mirrored selfie; for frames that are not mirrored \
-    (H2O, a raw webcam) its labels are swapped here.";
+    labels hands as a mirrored selfie shows them, which is how a head-mounted camera sees \
+    its wearer's hands: egocentric keeps its labels, facing the user (not mirrored) swaps \
+    them. Each kind of source (take, video, camera) keeps its own viewpoint.";
 
 /// Shows the backend choice and MediaPipe's settings; returns whether a processing
 /// setting changed.
@@ -18,6 +20,7 @@ pub fn pose_section(
     ui: &mut Ui,
     settings: &mut ViewerSettings,
     result: Option<&FrameResult>,
+    source: Option<SourceKind>,
 ) -> bool {
     ui.heading("Pose");
     let before = (settings.pose_backend, settings.hands, settings.smoothing);
@@ -37,7 +40,7 @@ pub fn pose_section(
         .on_hover_text("Google's pretrained MediaPipe Hands, shipped in models/mediapipe/");
     });
     if settings.pose_backend == PoseBackend::MediaPipe {
-        mediapipe_settings(ui, settings);
+        mediapipe_settings(ui, settings, source.unwrap_or_default());
         if let Some(pose) = result.and_then(|result| result.processed.pose.as_ref())
             && pose.backend == PoseBackend::MediaPipe
         {
@@ -83,7 +86,7 @@ fn smoothing_settings(ui: &mut Ui, settings: &mut ViewerSettings, result: Option
     ui.checkbox(&mut settings.show_trails, "fingertip trails (2D and 3D)");
 }
 
-fn mediapipe_settings(ui: &mut Ui, settings: &mut ViewerSettings) {
+fn mediapipe_settings(ui: &mut Ui, settings: &mut ViewerSettings, source: SourceKind) {
     let hands = &mut settings.hands;
     ui.horizontal(|ui| {
         ui.label("wrist depth:");
@@ -122,6 +125,12 @@ fn mediapipe_settings(ui: &mut Ui, settings: &mut ViewerSettings) {
     ui.add(
         egui::Slider::new(&mut hands.min_detection_confidence, 0.05..=0.95).text("palm threshold"),
     );
-    ui.checkbox(&mut hands.mirrored, "frames are mirrored (selfie view)");
+    let viewpoint = hands.viewpoints.of_mut(source);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("viewpoint of this {}:", source.name()));
+        for choice in Viewpoint::ALL {
+            ui.selectable_value(viewpoint, choice, choice.label());
+        }
+    });
     ui.label(RichText::new(HANDEDNESS_NOTE).small().weak());
 }

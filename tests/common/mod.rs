@@ -49,7 +49,7 @@ pub fn pipeline_without_models() -> sharp_viewer::pipeline::Pipeline {
 }
 
 /// The settings [`pipeline_with_models`] runs with: no depth range and no pseudo-depth,
-/// so the pose network sees whole frames.
+/// so the pose network sees whole frames; no smoothing over time.
 pub fn unmasked_settings() -> sharp_viewer::chain::ProcessSettings {
     use sharp_viewer::chain::{
         ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, PoseBackend,
@@ -66,7 +66,12 @@ pub fn unmasked_settings() -> sharp_viewer::chain::ProcessSettings {
         action_window_seconds: ACTION_WINDOW_SECONDS,
         pose_backend: PoseBackend::Sharp,
         hands: HandsSettings::default(),
-        smoothing: Default::default(),
+        // The network's own per-frame output, so results compare frame by frame with a
+        // processor run elsewhere.
+        smoothing: sharp_viewer::chain::SmoothingSettings {
+            mode: sharp_viewer::chain::SmoothingMode::Off,
+            ..Default::default()
+        },
     }
 }
 

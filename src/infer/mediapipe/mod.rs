@@ -13,13 +13,16 @@
 //!
 //! # Handedness
 //!
-//! MediaPipe's handedness label assumes a mirrored (selfie) image. H2O/SHARP's left
-//! and right are the subject's own hands in a non-mirrored egocentric image, and a raw
-//! webcam frame is not mirrored either; so for such frames (the default,
-//! [`MediaPipeOptions::input_is_mirrored`] = false) [`Handedness::hand`] is the
-//! *opposite* of MediaPipe's label. The golden images confirm it: hand emoji drawn as
-//! right hands (palm towards the viewer, thumb on the image's right) get the label
-//! "Left" from MediaPipe, and their mirror images "Right".
+//! MediaPipe's handedness label assumes a mirrored (selfie) image: the label is the
+//! hand as the person in a mirrored selfie would name it. A head-mounted camera sees
+//! the wearer's hands the way a mirrored selfie shows them (the left hand on the left,
+//! thumbs towards the middle), so on egocentric frames (H2O, [`Viewpoint::Egocentric`],
+//! the default) MediaPipe's label already names the subject's own hand, as MediaPipe
+//! 0.10.21's Python package does on the sample. Only a camera that faces the subject
+//! and is not mirrored ([`Viewpoint::FacingUser`], a raw webcam) sees the hands swapped,
+//! and there [`Handedness::hand`] is the *opposite* of MediaPipe's label. The golden
+//! images show the rule: hand emoji drawn as right hands (palm towards the viewer, thumb
+//! on the image's right) get the label "Left", their mirror images "Right".
 
 mod anchors;
 mod error;
@@ -95,9 +98,9 @@ pub struct MediaPipeOptions {
     /// Treat every frame on its own: run palm detection every time, no tracking
     /// (`static_image_mode`).
     pub static_image_mode: bool,
-    /// Whether frames are mirrored (selfie view). H2O frames and raw webcam frames
-    /// are not; see the module documentation on handedness.
-    pub input_is_mirrored: bool,
+    /// Where the camera looks at the hands from; see the module documentation on
+    /// handedness.
+    pub viewpoint: Viewpoint,
 }
 
 impl Default for MediaPipeOptions {
@@ -107,16 +110,66 @@ impl Default for MediaPipeOptions {
             min_detection_confidence: 0.5,
             min_presence: 0.5,
             static_image_mode: false,
-            input_is_mirrored: false,
+            viewpoint: Viewpoint::Egocentric,
         }
+    }
+}
+
+/// Where the camera looks at the hands from, which decides whether MediaPipe's
+/// left/right label (made for mirrored selfies) names the subject's own hand.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
+pub enum Viewpoint {
+    /// A head-mounted camera looking at the wearer's own hands (H2O, egocentric videos):
+    /// MediaPipe's label is the subject's hand.
+    #[default]
+    Egocentric,
+    /// A camera facing the subject, frames not mirrored (a raw webcam): MediaPipe's label
+    /// is the other hand.
+    FacingUser,
+    /// A camera facing the subject, frames mirrored (a selfie preview): MediaPipe's
+    /// label is the subject's hand.
+    FacingUserMirrored,
+}
+
+impl Viewpoint {
+    /// Every viewpoint, in the order the UI lists them.
+    pub const ALL: [Viewpoint; 3] = [
+        Viewpoint::Egocentric,
+        Viewpoint::FacingUser,
+        Viewpoint::FacingUserMirrored,
+    ];
+
+    /// The viewpoint in words, for the UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Egocentric => "egocentric",
+            Self::FacingUser => "facing the user",
+            Self::FacingUserMirrored => "facing the user, mirrored",
+        }
+    }
+
+    /// Whether MediaPipe's label names the subject's own hand from this viewpoint.
+    pub fn keeps_mediapipe_label(self) -> bool {
+        self != Self::FacingUser
     }
 }
 
 /// Which hand a detection is.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Handedness {
-    /// The subject's hand, in the convention of the frames
-    /// ([`MediaPipeOptions::input_is_mirrored`]); H2O/SHARP's left and right.
+    /// The subject's hand from the frames' viewpoint ([`MediaPipeOptions::viewpoint`]);
+    /// H2O/SHARP's left and right.
     pub hand: Hand,
     /// Probability of `hand` according to the model.
     pub score: f32,
@@ -332,10 +385,10 @@ fn detected_hand(
     landmark_time: Duration,
 ) -> DetectedHand {
     let size = Vec2::new(frame.width() as f32, frame.height() as f32);
-    let hand = match (options.input_is_mirrored, found.mediapipe_label) {
-        (true, label) => label,
-        (false, Hand::Left) => Hand::Right,
-        (false, Hand::Right) => Hand::Left,
+    let hand = if options.viewpoint.keeps_mediapipe_label() {
+        found.mediapipe_label
+    } else {
+        found.mediapipe_label.other()
     };
     DetectedHand {
         landmarks_px: found.landmarks.map(|p| Vec2::new(p.x, p.y) * size),
