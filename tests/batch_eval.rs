@@ -532,15 +532,7 @@ fn eval_pose_uses_sharps_fixed_intrinsics_unless_told_to_use_the_takes() {
 
 /// Runs the viewer binary; returns (success, stdout, stderr).
 fn run_with_stderr(args: &[&str]) -> (bool, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_sharp-viewer"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    common::run_to_end(Command::new(env!("CARGO_BIN_EXE_sharp-viewer")).args(args))
 }
 
 /// eval-pose skips nothing silently: a listed frame not on disk, a malformed split line, a

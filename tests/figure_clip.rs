@@ -15,23 +15,18 @@ use sharp_viewer::source::{FrameSource, IntrinsicsChoice, VideoSource};
 
 /// Runs `clip` on `dataset`; returns its status, standard output and error.
 fn clip(dataset: &str, models: &str, out: &str, extra: &[&str]) -> (bool, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_sharp-viewer"))
-        .args(["clip", dataset, "--out", out])
-        .args([
-            "--models",
-            models,
-            "--provider",
-            "cpu",
-            "--mask-backend",
-            "cpu",
-        ])
-        .args(extra)
-        .output()
-        .expect("the binary runs");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
+    common::run_to_end(
+        Command::new(env!("CARGO_BIN_EXE_sharp-viewer"))
+            .args(["clip", dataset, "--out", out])
+            .args([
+                "--models",
+                models,
+                "--provider",
+                "cpu",
+                "--mask-backend",
+                "cpu",
+            ])
+            .args(extra),
     )
 }
 

@@ -607,15 +607,10 @@ fn count_nested(canvas: &sharp_viewer::figure::Canvas) -> usize {
 
 /// Runs the binary in `dir`; returns its status, standard output and error.
 fn run_in(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_sharp-viewer"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
+    common::run_to_end(
+        Command::new(env!("CARGO_BIN_EXE_sharp-viewer"))
+            .current_dir(dir)
+            .args(args),
     )
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::atomic_file::write_atomic;
 use crate::dataset::{DatasetError, Split, Splits, Take, discover_takes};
-use crate::source::TakeSource;
+use crate::source::{SourceError, TakeSource};
 
 /// Why a batch could not start.
 #[derive(Debug, thiserror::Error)]
@@ -134,23 +134,41 @@ pub fn run_jobs(
     summary
 }
 
+/// Why one job wrote nothing.
+#[derive(Debug, thiserror::Error)]
+enum JobError {
+    /// Its take could not be opened.
+    #[error("cannot open take {}: {source}", .take.display())]
+    Open {
+        /// The take folder.
+        take: PathBuf,
+        /// Why not.
+        source: SourceError,
+    },
+    /// The command's producer refused the frame, with its reason.
+    #[error("{0}")]
+    Produce(String),
+    /// The output could not be written.
+    #[error("cannot write: {0}")]
+    Write(std::io::Error),
+}
+
 fn run_one(
     job: &FrameJob,
     source: &mut Option<TakeSource>,
     produce: &mut impl FnMut(&mut TakeSource, &FrameJob) -> Result<Vec<u8>, String>,
-) -> Result<(), String> {
-    if source
-        .as_ref()
-        .is_none_or(|open| open.take().dir != job.take)
-    {
-        *source = None;
-        let opened = TakeSource::open(&job.take)
-            .map_err(|error| format!("cannot open take {}: {error}", job.take.display()))?;
-        *source = Some(opened);
-    }
-    let Some(open) = source.as_mut() else {
-        return Err("no take".into());
+) -> Result<(), JobError> {
+    let open = match source {
+        Some(open) if open.take().dir == job.take => open,
+        _ => {
+            *source = None;
+            let opened = TakeSource::open(&job.take).map_err(|error| JobError::Open {
+                take: job.take.clone(),
+                source: error,
+            })?;
+            source.insert(opened)
+        }
     };
-    let bytes = produce(open, job)?;
-    write_atomic(&job.output, &bytes).map_err(|error| format!("cannot write: {error}"))
+    let bytes = produce(open, job).map_err(JobError::Produce)?;
+    write_atomic(&job.output, &bytes).map_err(JobError::Write)
 }

@@ -47,19 +47,23 @@ pub fn format_presence(presence: HandPresence) -> String {
 }
 
 /// Parses a presence sidecar written by [`format_presence`].
-pub fn parse_presence(text: &str) -> Result<HandPresence, String> {
+pub fn parse_presence(text: &str) -> Result<HandPresence, ContentError> {
+    const WHAT: &str = "hand presence (left right)";
     let flags: Vec<&str> = text.split_whitespace().collect();
     let flag = |word: &str| match word {
         "1" => Ok(true),
         "0" => Ok(false),
-        other => Err(format!("hand presence: expected 0 or 1, found `{other}`")),
+        other => Err(ContentError::Rule {
+            what: WHAT.to_owned(),
+            rule: format!("expected 0 or 1, found `{other}`"),
+        }),
     };
     match flags.as_slice() {
         [left, right] => Ok([flag(left)?, flag(right)?]),
-        _ => Err(format!(
-            "hand presence: expected two flags (left right), found {}",
-            flags.len()
-        )),
+        _ => Err(ContentError::Rule {
+            what: WHAT.to_owned(),
+            rule: format!("expected two flags, found {}", flags.len()),
+        }),
     }
 }
 

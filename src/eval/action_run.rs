@@ -5,13 +5,11 @@
 use std::path::Path;
 
 use super::intrinsics_choice::EvalIntrinsics;
-use super::plausible::{check_intrinsics, check_prediction, check_truth};
-use super::pose_run::{EvalError, note_split_problems};
+use super::plausible::{Implausible, check_prediction, check_truth};
+use super::pose_run::{EvalError, note_split_problems, unusable_intrinsics};
 use super::skipped::{SkipReason, SkippedInputs};
 use crate::dataset::own_pose::parse_own_pose;
-use crate::dataset::{
-    ActionSegment, DatasetError, FrameKind, IntrinsicsSource, Split, Splits, Take,
-};
+use crate::dataset::{ActionSegment, DatasetError, FrameKind, Split, Splits, Take};
 use crate::geometry::Hand;
 use crate::infer::{
     ACTION_WINDOW, ActionFrame, ActionModel, FrameSize, HandKeypoints, ObjectBox,
@@ -114,25 +112,11 @@ pub fn classify_segments(
 fn open_take(dir: &Path, intrinsics: EvalIntrinsics) -> Result<Take, (SkipReason, String)> {
     let mut take =
         Take::open(dir).map_err(|error| (SkipReason::MissingFrame, error.to_string()))?;
-    if intrinsics == EvalIntrinsics::Take && take.intrinsics_source != IntrinsicsSource::TakeFile {
-        return Err((
-            SkipReason::MalformedFile,
-            format!(
-                "{}: unusable, and --intrinsics take asks for it",
-                take.camera_dir()
-                    .join(crate::dataset::INTRINSICS_FILE)
-                    .display()
-            ),
-        ));
-    }
     take.intrinsics = intrinsics.for_take(&take);
-    check_intrinsics(&take.intrinsics).map_err(|message| {
-        (
-            SkipReason::ImplausibleValue,
-            format!("{}: {message}", take.name),
-        )
-    })?;
-    Ok(take)
+    match unusable_intrinsics(&take, intrinsics) {
+        Some(skip) => Err(skip),
+        None => Ok(take),
+    }
 }
 
 /// The classifier's input for one segment.
@@ -172,7 +156,7 @@ fn action_frame(
     } else {
         None
     };
-    let implausible = |message: String| {
+    let implausible = |message: Implausible| {
         (
             SkipReason::ImplausibleValue,
             format!("{} frame {number}: {message}", take.name),

@@ -86,7 +86,11 @@ impl PoseEvaluation {
 
 /// The presence sidecar of frame `number`'s pose file in `folder`, when there is one (pose
 /// files written by SHARP itself have none).
-fn read_presence(take: &Take, folder: &str, number: u32) -> Result<Option<HandPresence>, String> {
+fn read_presence(
+    take: &Take,
+    folder: &str,
+    number: u32,
+) -> Result<Option<HandPresence>, DatasetError> {
     let path = take
         .camera_dir()
         .join(presence_folder(folder))
@@ -94,9 +98,10 @@ fn read_presence(take: &Take, folder: &str, number: u32) -> Result<Option<HandPr
     if !path.is_file() {
         return Ok(None);
     }
-    let bad = |message: String| format!("{}: {message}", path.display());
-    let text = std::fs::read_to_string(&path).map_err(|error| bad(error.to_string()))?;
-    parse_presence(&text).map(Some).map_err(bad)
+    let text = std::fs::read_to_string(&path).map_err(|error| DatasetError::io(&path, error))?;
+    parse_presence(&text)
+        .map(Some)
+        .map_err(|error| DatasetError::parse(&path, error.to_string()))
 }
 
 /// Records the malformed lines of `root/file_name` (problems [`Splits::load`] reported).
@@ -155,7 +160,10 @@ fn note_listed_frames_not_on_disk(
 type Skip = (SkipReason, String);
 
 /// Why a take cannot be scored with `intrinsics`, if it cannot.
-fn unusable_intrinsics(take: &Take, intrinsics: EvalIntrinsics) -> Option<(SkipReason, String)> {
+pub(super) fn unusable_intrinsics(
+    take: &Take,
+    intrinsics: EvalIntrinsics,
+) -> Option<(SkipReason, String)> {
     if intrinsics == EvalIntrinsics::Take && take.intrinsics_source != IntrinsicsSource::TakeFile {
         return Some((
             SkipReason::MalformedFile,
@@ -278,7 +286,9 @@ fn score_frame(
         .map_err(|error| malformed(format!("{}: {error}", path.display())))?;
     let predicted = parse_own_pose(&text)
         .map_err(|message| malformed(format!("{}: {message}", path.display())))?;
-    let predicted = match read_presence(take, folder, job.number).map_err(malformed)? {
+    let presence =
+        read_presence(take, folder, job.number).map_err(|error| malformed(error.to_string()))?;
+    let predicted = match presence {
         Some(presence) => predicted.gated(presence),
         None => predicted,
     };

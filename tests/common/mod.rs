@@ -120,3 +120,13 @@ pub fn pipeline_with_models(models: &Path) -> sharp_viewer::pipeline::Pipeline {
     )
     .expect("pipeline")
 }
+
+/// Runs `command` (the viewer binary, say) to the end; returns (success, stdout, stderr).
+pub fn run_to_end(command: &mut std::process::Command) -> (bool, String, String) {
+    let output = command.output().expect("the binary runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
