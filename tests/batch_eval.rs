@@ -195,32 +195,7 @@ fn poses_equal_to_the_annotations_score_zero_error() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (root, _) = common::small_sample(dir.path(), 12, 3);
     let folder = "hand_pose_3d_from_gt";
-    let splits = sharp_viewer::dataset::Splits::load(&root).0;
-    for take_dir in discover_takes(&root).expect("takes") {
-        let take = Take::open(&take_dir).expect("a take");
-        if !splits.pose[&Split::Test].contains_key(&relative_name(&root, &take.dir)) {
-            continue;
-        }
-        for &number in &take.frames {
-            let truth = take.read_hand_pose(number).expect("annotations");
-            let hand = |hand: Hand| {
-                truth.get(hand).map(|joints| OwnHandPose {
-                    uv: joints.map(|joint| take.intrinsics.project(joint).expect("in front")),
-                    z_mm: joints.map(|joint| joint.z * 1000.0),
-                })
-            };
-            let frame = OwnPoseFrame {
-                left: hand(Hand::Left),
-                right: hand(Hand::Right),
-            };
-            let path = take
-                .camera_dir()
-                .join(folder)
-                .join(format!("{number:06}.txt"));
-            std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
-            std::fs::write(path, format_own_pose(&frame)).expect("write");
-        }
-    }
+    write_ground_truth_poses(&root, folder, None, 0.0);
     let evaluation = evaluate_poses(&root, Split::Test, folder, EvalIntrinsics::default(), None)
         .expect("scored");
     let summary = evaluation.summary();
@@ -456,40 +431,18 @@ fn poses_writes_ungated_predictions_and_presence_by_default() {
     }
 }
 
-/// Writes pose files equal to the annotations of the test take, projected with SHARP's
-/// fixed cam4 matrix, into `folder`.
-fn write_annotation_poses(root: &Path, folder: &str) {
-    use sharp_viewer::geometry::CameraIntrinsics;
-    let take = Take::open(&test_take(root)).expect("the test take");
-    let k = CameraIntrinsics::H2O_CAM4_DEFAULT;
-    for &number in &take.frames {
-        let truth = take.read_hand_pose(number).expect("annotations");
-        let hand = |hand: Hand| {
-            truth.get(hand).map(|joints| OwnHandPose {
-                uv: joints.map(|joint| k.project(joint).expect("in front")),
-                z_mm: joints.map(|joint| joint.z * 1000.0),
-            })
-        };
-        let frame = OwnPoseFrame {
-            left: hand(Hand::Left),
-            right: hand(Hand::Right),
-        };
-        let path = take
-            .camera_dir()
-            .join(folder)
-            .join(format!("{number:06}.txt"));
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
-        std::fs::write(path, format_own_pose(&frame)).expect("write");
-    }
-}
-
 /// eval-pose uses SHARP's fixed cam4 matrix by default, whatever a take's
 /// cam_intrinsics.txt says, and `--intrinsics take` the take's own; the summary says which.
 #[test]
 fn eval_pose_uses_sharps_fixed_intrinsics_unless_told_to_use_the_takes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (root, _) = common::small_sample(dir.path(), 12, 3);
-    write_annotation_poses(&root, "from_gt");
+    write_ground_truth_poses(
+        &root,
+        "from_gt",
+        Some(sharp_viewer::geometry::CameraIntrinsics::H2O_CAM4_DEFAULT),
+        0.0,
+    );
     // A take whose own calibration differs from SHARP's fixed matrix.
     let intrinsics_file = test_take(&root).join("cam4/cam_intrinsics.txt");
     std::fs::write(&intrinsics_file, "700.0 700.0 600.0 380.0 1280 720\n").expect("write");
@@ -543,7 +496,12 @@ fn run_with_stderr(args: &[&str]) -> (bool, String, String) {
 fn eval_pose_reports_what_it_left_out_and_fails_without_allow_missing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (root, _) = common::small_sample(dir.path(), 12, 3);
-    write_annotation_poses(&root, "from_gt");
+    write_ground_truth_poses(
+        &root,
+        "from_gt",
+        Some(sharp_viewer::geometry::CameraIntrinsics::H2O_CAM4_DEFAULT),
+        0.0,
+    );
     let take = test_take(&root);
     let name = relative_name(&root, &take);
     let mut split = std::fs::read_to_string(root.join("pose_test.txt")).expect("the split");
@@ -642,8 +600,8 @@ fn smoothing_before_scoring_steadies_wobbling_poses() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (root, _) = common::small_sample(dir.path(), 12, 3);
     let folder = "hand_pose_3d_wobbling";
-    write_ground_truth_poses(&root, folder, 1.0);
-    write_ground_truth_poses(&root, "hand_pose_3d_clean", 0.0);
+    write_ground_truth_poses(&root, folder, None, 1.0);
+    write_ground_truth_poses(&root, "hand_pose_3d_clean", None, 0.0);
     let clean = evaluate_poses(
         &root,
         Split::Test,
@@ -713,9 +671,15 @@ fn smoothing_before_scoring_steadies_wobbling_poses() {
     assert!((reported - smooth_jitter).abs() < 1e-9);
 }
 
-/// Writes the test split's ground-truth hands as pose files into `cam4/<folder>`, with an
-/// alternating wobble of `amplitude` x (u 2 px, z 3 mm).
-fn write_ground_truth_poses(root: &Path, folder: &str, amplitude: f32) {
+/// Writes the test split's ground-truth hands as pose files into `cam4/<folder>`,
+/// projected with `intrinsics` (each take's own when `None`), with an alternating wobble
+/// of `amplitude` x (u 2 px, z 3 mm).
+fn write_ground_truth_poses(
+    root: &Path,
+    folder: &str,
+    intrinsics: Option<sharp_viewer::geometry::CameraIntrinsics>,
+    amplitude: f32,
+) {
     let splits = sharp_viewer::dataset::Splits::load(root).0;
     for take_dir in discover_takes(root).expect("takes") {
         let take = Take::open(&take_dir).expect("a take");
@@ -732,7 +696,10 @@ fn write_ground_truth_poses(root: &Path, folder: &str, amplitude: f32) {
             let hand = |hand: Hand| {
                 truth.get(hand).map(|joints| OwnHandPose {
                     uv: joints.map(|joint| {
-                        take.intrinsics.project(joint).expect("in front")
+                        intrinsics
+                            .unwrap_or(take.intrinsics)
+                            .project(joint)
+                            .expect("in front")
                             + glam::Vec2::new(2.0 * sign, 0.0)
                     }),
                     z_mm: joints.map(|joint| joint.z * 1000.0 + 3.0 * sign),

@@ -7,9 +7,9 @@
 )]
 
 mod common;
+mod viewer_common;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -17,19 +17,7 @@ use sharp_viewer::infer::{InferOptions, ModelPaths};
 use sharp_viewer::mask::MaskPreference;
 use sharp_viewer::pipeline::{SourceSpec, WorkerOptions};
 use sharp_viewer::ui::{LaunchOptions, ViewerApp};
-
-const WINDOW: [f32; 2] = [1400.0, 860.0];
-
-/// Steps the harness until `done` holds for the app, failing after a minute.
-fn step_until(harness: &mut Harness<'_, ViewerApp>, what: &str, done: impl Fn(&ViewerApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    harness.run_steps(3);
-}
+use viewer_common::{WINDOW, step_until};
 
 /// A viewer on a 12-frame sample without models (ground truth only), masking on the CPU,
 /// showing frame `start` once it is analysed. Returns the take folder too.

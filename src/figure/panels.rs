@@ -12,7 +12,7 @@ use super::canvas::{Canvas, Shape};
 use super::{FigureInput, FigureOptions, Panel, Theme};
 use crate::eval::FrameOutcome;
 use crate::geometry::{Hand, JOINTS_PER_HAND, SKELETON_BONES};
-use crate::viz::DepthColormap;
+use crate::viz::{DepthColormap, recording_camera_edges};
 
 /// How one skeleton is coloured.
 #[derive(Clone, Copy, Debug)]
@@ -227,24 +227,4 @@ impl Skeletons<'_> {
             }
         }
     }
-}
-
-/// The recording camera as the viewer's 3D view draws it: a small frustum at the origin
-/// looking along +z (metres).
-fn recording_camera_edges() -> Vec<(Vec3, Vec3)> {
-    let apex = Vec3::ZERO;
-    let corners = [
-        Vec3::new(-0.08, -0.045, 0.1),
-        Vec3::new(0.08, -0.045, 0.1),
-        Vec3::new(0.08, 0.045, 0.1),
-        Vec3::new(-0.08, 0.045, 0.1),
-    ];
-    corners
-        .iter()
-        .enumerate()
-        .flat_map(|(index, corner)| {
-            let next = corners[(index + 1) % corners.len()];
-            [(apex, *corner), (*corner, next)]
-        })
-        .collect()
 }

@@ -11,6 +11,7 @@ use super::pose_error::JointColors;
 use super::trails::{TrailPath, draw_paths};
 use crate::dataset::annotations::ObjectPose;
 use crate::geometry::{Hand, TwoHands};
+use crate::viz::recording_camera_edges;
 
 /// An orbit camera around a target point in the recording camera's frame (metres;
 /// x right, y down, z forward). Yaw and pitch 0 look from the recording camera.
@@ -245,19 +246,9 @@ fn draw_axes(painter: &Painter, project: &impl Fn(Vec3) -> Option<Pos2>) {
 /// Draws the recording camera as a small frustum at the origin looking along +z.
 fn draw_recording_camera(painter: &Painter, project: &impl Fn(Vec3) -> Option<Pos2>) {
     let stroke = Stroke::new(1.0, Color32::from_gray(150));
-    let apex = Vec3::ZERO;
-    let corners = [
-        Vec3::new(-0.08, -0.045, 0.1),
-        Vec3::new(0.08, -0.045, 0.1),
-        Vec3::new(0.08, 0.045, 0.1),
-        Vec3::new(-0.08, 0.045, 0.1),
-    ];
-    for (index, corner) in corners.iter().enumerate() {
-        let next = corners[(index + 1) % corners.len()];
-        for (a, b) in [(apex, *corner), (*corner, next)] {
-            if let (Some(a), Some(b)) = (project(a), project(b)) {
-                painter.line_segment([a, b], stroke);
-            }
+    for (a, b) in recording_camera_edges() {
+        if let (Some(a), Some(b)) = (project(a), project(b)) {
+            painter.line_segment([a, b], stroke);
         }
     }
 }
