@@ -1,13 +1,11 @@
 //! What went wrong, or was worked around, while the chain processed a frame: typed
-//! problems with a severity, so the viewer can colour them and the batch commands fail
+//! problems with a severity, so the viewer can say which is which and the batch commands fail
 //! a frame only on errors, not on notices.
 
 use std::fmt;
 
-use serde::Serialize;
-
 /// How much a problem matters to the frame's results.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// The results are what was asked for; something was worked around or is worth
     /// knowing (a fallback wrist depth, a second hand labelled alike left out).
@@ -28,7 +26,7 @@ impl Severity {
 }
 
 /// One problem of a frame.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Problem {
     /// How much it matters.
     pub severity: Severity,
@@ -60,7 +58,7 @@ impl FrameReport {
     }
 
     /// Records a problem of the given severity.
-    pub fn push(&mut self, severity: Severity, message: impl Into<String>) {
+    fn push(&mut self, severity: Severity, message: impl Into<String>) {
         self.problems.push(Problem {
             severity,
             message: message.into(),
@@ -91,11 +89,6 @@ impl FrameReport {
     /// Whether there is no problem at all.
     pub fn is_empty(&self) -> bool {
         self.problems.is_empty()
-    }
-
-    /// How many problems there are.
-    pub fn len(&self) -> usize {
-        self.problems.len()
     }
 
     /// The errors' messages joined by "; " (for a one-line failure reason).
@@ -165,7 +158,7 @@ mod tests {
         report.error("pose network failed: out of memory");
         report.error("action network failed: bad shape");
         assert!(report.has_errors());
-        assert_eq!(report.len(), 3);
+        assert_eq!(report.iter().count(), 3);
         assert_eq!(
             report.error_summary(),
             "pose network failed: out of memory; action network failed: bad shape"
