@@ -293,6 +293,21 @@ fn the_test_split_gives_a_codalab_zip_and_val_a_confusion_matrix() {
     assert!(ok && printed.contains("accuracy"), "{printed}");
     let confusion = std::fs::read_to_string(val.join("confusion.csv")).expect("confusion");
     assert_eq!(confusion.lines().count(), 37);
+    assert!(val.join("summary.json").exists());
+
+    // Rerun into the same folder without an action model: it fails, and the earlier
+    // run's summary goes with it.
+    let no_models = dir.path().join("no_models");
+    std::fs::create_dir_all(&no_models).expect("an empty models folder");
+    let no_models_text = text(&no_models);
+    let mut args = args[..args.len() - engine.len()].to_vec();
+    args.extend(["--models", &no_models_text, "--provider", "cpu"]);
+    let (ok, printed) = run(&args);
+    assert!(!ok, "{printed}");
+    assert!(
+        !val.join("summary.json").exists(),
+        "an old summary outlived a failed run"
+    );
 }
 
 /// Writes a pose file and its presence sidecar for every test frame of `root`: each hand
@@ -562,6 +577,15 @@ fn eval_pose_reports_what_it_left_out_and_fails_without_allow_missing() {
     assert!(
         json["overall"]["mpjpe_mm"].as_f64().expect("MPJPE") < 0.05,
         "{json}"
+    );
+
+    // The same inputs without --allow-missing again: that run fails, and the summary the
+    // last run left must not stand beside it as if it were this run's.
+    let (ok, _, stderr) = run_with_stderr(&args);
+    assert!(!ok, "{stderr}");
+    assert!(
+        !out.join("summary.json").exists(),
+        "an old summary outlived a failed run"
     );
 }
 

@@ -13,7 +13,7 @@ use super::report::FrameReport;
 use crate::geometry::{Hand, JOINTS_PER_HAND, TwoHands};
 use crate::infer::mediapipe::{
     DetectedHand, HandsModel, MEDIAPIPE_TO_H2O, MediaPipeError, RootDepth, RootPlacement,
-    Viewpoint, median_around,
+    Viewpoint, assign_sides, median_around,
 };
 use crate::infer::{FrameSize, HEATMAP_COUNT, HandPresence, PosePrediction};
 use crate::source::{Frame, SourceKind};
@@ -162,7 +162,11 @@ pub(super) fn mediapipe_pose(
     };
     let mut roots = [None; 2];
     let mut label_confidence = [0.0; 2];
-    for (side, hand) in one_per_side(&result.hands, problems) {
+    let sides = assign_sides(&result.hands, viewpoint);
+    for conflict in &sides.conflicts {
+        problems.notice(conflict.to_string());
+    }
+    for (side, hand) in sides.hands {
         let depth = root_depth(hand, side, frame, pseudo_depth, settings, problems);
         let Some((joints, placement)) = hand.place(depth, &k) else {
             problems.error(format!(
@@ -204,30 +208,6 @@ pub(super) fn mediapipe_pose(
         palm_time: result.palm_time,
         landmark_time,
     })
-}
-
-/// At most one hand per side: when MediaPipe labels two hands alike, the more present
-/// one keeps the side and the other is reported.
-fn one_per_side<'a>(
-    hands: &'a [DetectedHand],
-    problems: &mut FrameReport,
-) -> Vec<(Hand, &'a DetectedHand)> {
-    let mut sorted: Vec<&DetectedHand> = hands.iter().collect();
-    sorted.sort_by(|a, b| b.presence.total_cmp(&a.presence));
-    let mut chosen: Vec<(Hand, &DetectedHand)> = Vec::new();
-    for hand in sorted {
-        let side = hand.handedness.hand;
-        if chosen.iter().any(|(taken, _)| *taken == side) {
-            problems.notice(format!(
-                "MediaPipe found two {} hands; the less certain one (presence {:.2}) is left out",
-                side.name(),
-                hand.presence
-            ));
-        } else {
-            chosen.push((side, hand));
-        }
-    }
-    chosen
 }
 
 /// The wrist depth from the source the user chose, falling back to the fixed depth (and

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::eval_args::{SUMMARY_FILE, remove_old_summary};
 use super::{EngineArgs, EvalArgs};
 use crate::batch::write_atomic;
 use crate::dataset::Split;
@@ -22,6 +23,7 @@ pub fn run(
     args: &EvalArgs,
     out: &Path,
 ) -> anyhow::Result<ExitCode> {
+    remove_old_summary(out)?;
     println!("{}", args.intrinsics_line());
     let worker = engine.worker_options();
     let mut models = ModelSet::load_only(&worker.models, &worker.infer, &[ModelKind::Action]);
@@ -92,7 +94,7 @@ pub fn run(
         "recall_per_class": matrix.recall_per_class(),
     });
     save(
-        &out.join("summary.json"),
+        &out.join(SUMMARY_FILE),
         serde_json::to_string_pretty(&summary)?.as_bytes(),
     )?;
     println!(

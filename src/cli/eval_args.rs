@@ -1,5 +1,9 @@
-//! Options shared by `eval-pose` and `eval-action`.
+//! What `eval-pose` and `eval-action` share: their options and the rule that an old
+//! summary never outlives a new run.
 
+use std::path::Path;
+
+use anyhow::Context;
 use clap::Args;
 
 use crate::eval::{EvalIntrinsics, SkippedInputs};
@@ -50,3 +54,19 @@ impl EvalArgs {
         )
     }
 }
+
+/// Removes `summary.json` from an earlier run in `out`, before a new run writes or fails:
+/// a summary vouches for the tables beside it, and this run may leave them unwritten or
+/// half replaced. Each command writes its summary last.
+pub fn remove_old_summary(out: &Path) -> anyhow::Result<()> {
+    let path = out.join(SUMMARY_FILE);
+    match std::fs::remove_file(&path) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            Err(error).with_context(|| format!("{}: cannot remove the old summary", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The file each evaluation writes last, when all its tables are written.
+pub const SUMMARY_FILE: &str = "summary.json";

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::EvalArgs;
+use super::eval_args::{SUMMARY_FILE, remove_old_summary};
 use crate::batch::write_atomic;
 use crate::dataset::Split;
 use crate::eval::{
@@ -26,6 +27,7 @@ pub fn run(
     args: &EvalArgs,
     smooth: bool,
 ) -> anyhow::Result<ExitCode> {
+    remove_old_summary(out)?;
     let smoothing = smooth.then(SmoothingParams::default);
     let evaluation = evaluate_poses(root, split, folder, args.intrinsics, smoothing)?;
     if !args.may_write(&evaluation.skipped, "frames or split lines") {
@@ -128,14 +130,6 @@ fn write_outputs(
     args: &EvalArgs,
     out: &Path,
 ) -> anyhow::Result<()> {
-    // A summary from an earlier run would vouch for tables this run may fail to write.
-    let summary_path = out.join("summary.json");
-    if let Err(error) = std::fs::remove_file(&summary_path)
-        && error.kind() != std::io::ErrorKind::NotFound
-    {
-        return Err(error)
-            .with_context(|| format!("{}: cannot remove the old summary", summary_path.display()));
-    }
     let takes: Vec<serde_json::Value> = evaluation
         .takes
         .iter()
@@ -207,7 +201,7 @@ fn write_outputs(
         .with_context(|| format!("{}: cannot write", path.display()))?;
 
     // The summary goes last: it exists only when the whole set was written.
-    let path = out.join("summary.json");
+    let path = out.join(SUMMARY_FILE);
     write_atomic(&path, serde_json::to_string_pretty(&json)?.as_bytes())
         .with_context(|| format!("{}: cannot write", path.display()))?;
     Ok(())

@@ -32,6 +32,7 @@ mod palm;
 mod placement;
 mod roi;
 mod session;
+mod sides;
 mod tracking;
 mod warp;
 
@@ -54,6 +55,7 @@ pub use placement::{
     MEDIAPIPE_LANDMARK_NAMES, MEDIAPIPE_TO_H2O, RootDepth, RootPlacement, median_around, place_hand,
 };
 pub use roi::{NormRect, RotatedRect, roi_from_landmarks, roi_from_palm};
+pub use sides::{SideConflict, Sides, assign_sides};
 pub use tracking::{ASSOCIATION_IOU, RoiSource, Tracker, associate};
 
 /// Which pair of MediaPipe models.
