@@ -10,6 +10,7 @@ mod camera_panel;
 mod controls;
 mod error_plot;
 mod figure_export;
+mod file_picker;
 mod help;
 mod image_panel;
 mod models_panel;
