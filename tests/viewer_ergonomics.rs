@@ -371,3 +371,60 @@ fn the_built_in_file_picker_lists_the_folder_and_opens_the_picked_take() {
             .is_some_and(|source| source.name.ends_with("/1"))
     });
 }
+
+/// The depth panel's colour bar (ground-truth depth here: no depth model): the kept
+/// range's ends are marked with their values where the bar's own scale puts them (far
+/// 5000 mm at the left end, 0 mm at the right), they follow the range as the slider's
+/// settings change, and with masking off the bar says so and marks nothing.
+#[test]
+fn the_depth_colour_bar_marks_the_kept_range_and_follows_it() {
+    use sharp_viewer::mask::DepthRange;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut harness, _) = viewer(dir.path(), 0);
+    let range = harness.state_mut().settings_mut().range_mm;
+    assert_eq!(range, DepthRange::new(1.0, 700.0), "the oracle preset");
+    harness.get_by_label("kept 1–700 mm");
+    // The end labels sit at the ends of the caption row; the bar is inset 40 points.
+    let bar_left = harness.get_by_label("far 5000 mm").rect().min.x + 40.0;
+    let bar_right = harness.get_by_label("0 mm near").rect().max.x - 40.0;
+    let expected_x = |mm: f32| bar_left + (1.0 - mm / 5000.0) * (bar_right - bar_left);
+    // The far end's value sits left of its mark, the near end's right of it (4 points
+    // over the mark).
+    let far_mark = |harness: &Harness<'_, ViewerApp>, text: &str| {
+        harness.get_by_label(text).rect().max.x - 4.0
+    };
+    let near_mark = |harness: &Harness<'_, ViewerApp>, text: &str| {
+        harness.get_by_label(text).rect().min.x + 4.0
+    };
+    let x700 = far_mark(&harness, "700 mm");
+    assert!(
+        (x700 - expected_x(700.0)).abs() < 1.5,
+        "{x700} vs {}",
+        expected_x(700.0)
+    );
+    let x1 = near_mark(&harness, "1 mm");
+    assert!(
+        (x1 - expected_x(1.0)).abs() < 1.5,
+        "{x1} vs {}",
+        expected_x(1.0)
+    );
+
+    // Moving the range moves the marks, at once.
+    harness.state_mut().settings_mut().range_mm = DepthRange::new(300.0, 1500.0);
+    harness.run_steps(2);
+    harness.get_by_label("kept 300–1500 mm");
+    assert!(harness.query_by_label("700 mm").is_none());
+    let x1500 = far_mark(&harness, "1500 mm");
+    let x300 = near_mark(&harness, "300 mm");
+    assert!((x1500 - expected_x(1500.0)).abs() < 1.5, "{x1500}");
+    assert!((x300 - expected_x(300.0)).abs() < 1.5, "{x300}");
+    assert!(x1500 < x700 && x300 < x1, "farther is further left");
+
+    harness.state_mut().settings_mut().masking_enabled = false;
+    harness.run_steps(2);
+    harness.get_by_label("mask off: nothing removed");
+    assert!(harness.query_by_label("1500 mm").is_none());
+    assert!(harness.query_by_label("300 mm").is_none());
+    harness.get_by_label("far 5000 mm");
+}

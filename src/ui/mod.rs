@@ -8,6 +8,7 @@ mod browser;
 mod browser_filter;
 mod camera_panel;
 mod controls;
+mod depth_bar;
 mod error_plot;
 mod figure_export;
 mod file_picker;
