@@ -233,7 +233,7 @@ impl ViewerApp {
                 PipelineEvent::Generating { done, total } => {
                     self.status = Status::Generating { done, total }
                 }
-                PipelineEvent::Opened(info) => {
+                PipelineEvent::Opened { info, .. } => {
                     self.playback = Playback::new(info.frame_count, info.fps);
                     self.mpjpe.reset(info.frame_count);
                     // Nothing of the previous source stays on screen: not its frame,
