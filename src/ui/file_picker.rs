@@ -208,8 +208,13 @@ impl FilePicker {
         self.builtin = Some((request.purpose, dialog));
     }
 
-    /// Shows the built-in dialog while it is open. Call once per frame.
+    /// Shows the built-in dialog while it is open. Call once per frame, after the places
+    /// that ask: a path picked and not yet taken asks for another frame, in which they
+    /// take it (the desktop dialog answers while no input comes in).
     pub fn show(&mut self, ctx: &egui::Context) {
+        if self.picked.is_some() {
+            ctx.request_repaint();
+        }
         let Some((purpose, dialog)) = &mut self.builtin else {
             return;
         };
@@ -220,6 +225,7 @@ impl FilePicker {
                 let path = dialog.path().map(Path::to_path_buf);
                 self.builtin = None;
                 self.picked = path.map(|path| (purpose, path));
+                ctx.request_repaint();
             }
             State::Cancelled | State::Closed => self.builtin = None,
         }
