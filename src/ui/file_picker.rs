@@ -322,9 +322,7 @@ pub fn native_unavailable(environment: &DialogEnvironment) -> Option<String> {
             "no D-Bus session bus to reach the desktop portal, and zenity is not installed".into(),
         ),
         (false, _) => Some(
-            "no desktop file dialog: no xdg-desktop-portal file chooser and no zenity \
-             installed"
-                .into(),
+            "the desktop has no file dialog (no xdg-desktop-portal file chooser, no zenity)".into(),
         ),
     }
 }
