@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use image::RgbImage;
 use sharp_viewer::dataset::discover_takes;
 use sharp_viewer::geometry::CameraIntrinsics;
-use sharp_viewer::pipeline::{Pipeline, PipelineEvent, SourceSpec};
+use sharp_viewer::pipeline::{Pipeline, PipelineEvent, SourceGeneration, SourceSpec};
 use sharp_viewer::sample::{SampleOptions, generate_sample};
 use sharp_viewer::source::{
     Frame, FrameSource, Scrubber, SourceError, SourceInfo, TakeSource, frame_bytes,
@@ -305,18 +305,91 @@ fn dropping_the_pipeline_stops_a_sample_being_generated() {
 
 /// Opens `take` in `pipeline` and waits for it; returns its frame count.
 fn open(pipeline: &Pipeline, take: &Path) -> usize {
+    open_generation(pipeline, take).0
+}
+
+/// Opens `take` in `pipeline` and waits until its opening is read (acknowledged);
+/// returns its frame count and generation.
+fn open_generation(pipeline: &Pipeline, take: &Path) -> (usize, SourceGeneration) {
     pipeline.open(SourceSpec::Take(take.to_path_buf()));
     let deadline = Instant::now() + WAIT;
     loop {
         assert!(Instant::now() < deadline, "did not open");
-        if let Some(PipelineEvent::Opened(info)) = pipeline
+        if let Some(PipelineEvent::Opened { info, generation }) = pipeline
             .events()
             .into_iter()
-            .find(|event| matches!(event, PipelineEvent::Opened(_)))
+            .find(|event| matches!(event, PipelineEvent::Opened { .. }))
         {
-            return info.frame_count;
+            return (info.frame_count, generation);
         }
         std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Take A's frame is analysed and its result and preview wait, untaken, when the viewer
+/// switches to take B: once B's opening is read, neither comes out, and every result
+/// and preview after it is B's (its generation, its pixels read directly from B).
+#[test]
+fn results_in_flight_from_the_old_source_are_dropped_after_a_switch() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let (_, take_a) = common::small_sample(root.path(), 12, 2);
+    let take_b = take_a.parent().expect("scene folder").join("1");
+    let mut direct_a = TakeSource::open(&take_a).expect("take A");
+    let mut direct_b = TakeSource::open(&take_b).expect("take B");
+    let frame_b = |position: usize, direct_b: &mut TakeSource| {
+        direct_b.read(position).expect("B's frame").rgb
+    };
+    assert_ne!(
+        direct_a.read(3).expect("A's frame").rgb.as_raw(),
+        frame_b(3, &mut direct_b).as_raw(),
+        "the two takes differ"
+    );
+    let pipeline = common::pipeline_without_models();
+    let (_, generation_a) = open_generation(&pipeline, &take_a);
+    pipeline.seek(3);
+    let deadline = Instant::now() + WAIT;
+    while !pipeline.result_waiting() {
+        assert!(Instant::now() < deadline, "A's frame 3 was never analysed");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+
+    let (_, generation_b) = open_generation(&pipeline, &take_b);
+    assert_ne!(generation_a, generation_b);
+    // B serves nothing before a seek: whatever comes out now was in flight from A.
+    if let Some(result) = pipeline.try_result() {
+        panic!(
+            "a result of source {} (frame {}) came after the switch to source {}",
+            result.generation.number(),
+            result.frame.position,
+            generation_b.number()
+        );
+    }
+    if let Some(preview) = pipeline.try_preview() {
+        panic!(
+            "a preview of source {} came after the switch to source {}",
+            preview.generation.number(),
+            generation_b.number()
+        );
+    }
+
+    for position in [3, 5] {
+        pipeline.seek(position);
+        let preview = wait_for("preview", position, || {
+            pipeline.try_preview().map(|p| (p.frame.position, p))
+        });
+        assert_eq!(preview.generation, generation_b);
+        assert_eq!(
+            preview.frame.rgb.as_raw(),
+            frame_b(position, &mut direct_b).as_raw()
+        );
+        let result = wait_for("result", position, || {
+            pipeline.try_result().map(|r| (r.frame.position, r))
+        });
+        assert_eq!(result.generation, generation_b);
+        assert_eq!(
+            result.frame.rgb.as_raw(),
+            frame_b(position, &mut direct_b).as_raw()
+        );
     }
 }
 

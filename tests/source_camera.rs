@@ -380,9 +380,9 @@ fn a_live_camera_flows_through_the_pipeline_into_a_recorded_take_with_its_poses(
     }));
     let streaming = wait_event(
         &pipeline,
-        |event| matches!(event, PipelineEvent::Opened(info) if info.live && info.intrinsics.width == 64),
+        |event| matches!(event, PipelineEvent::Opened { info, .. } if info.live && info.intrinsics.width == 64),
     );
-    let PipelineEvent::Opened(info) = streaming else {
+    let PipelineEvent::Opened { info, .. } = streaming else {
         unreachable!()
     };
     assert!(

@@ -22,7 +22,16 @@ use viewer_common::{WINDOW, step_until};
 /// A viewer on a 12-frame sample without models (ground truth only), masking on the CPU,
 /// showing frame `start` once it is analysed. Returns the take folder too.
 fn viewer(dir: &Path, start: usize) -> (Harness<'static, ViewerApp>, std::path::PathBuf) {
-    let (_, take) = common::small_sample(dir, 12, 1);
+    viewer_on_takes(dir, start, 1)
+}
+
+/// [`viewer`] on a sample of `takes` takes, showing the first.
+fn viewer_on_takes(
+    dir: &Path,
+    start: usize,
+    takes: usize,
+) -> (Harness<'static, ViewerApp>, std::path::PathBuf) {
+    let (_, take) = common::small_sample(dir, 12, takes);
     let no_models = dir.join("no-models");
     std::fs::create_dir_all(&no_models).expect("mkdir");
     let worker = WorkerOptions {
@@ -254,4 +263,168 @@ fn the_readme_screenshot_is_current() {
     let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
     let options = egui_kittest::SnapshotOptions::new().output_path(assets);
     harness.snapshot_options("screenshot", &options);
+}
+
+/// The text a node shows (its label, or its value for text fields).
+fn node_text(node: &egui_kittest::Node<'_>) -> String {
+    node.accesskit_node()
+        .label()
+        .or_else(|| node.accesskit_node().value())
+        .expect("a label")
+}
+
+/// The folders the built-in file picker lists, without their folder glyph.
+fn listed_folders(harness: &Harness<'_, ViewerApp>) -> Vec<String> {
+    let mut names: Vec<String> = harness
+        .query_all_by_label_contains("\u{1F5C0} ")
+        .map(|node| node_text(&node).replace("\u{1F5C0} ", ""))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The folders in `folder` that a file dialog lists (hidden ones left out).
+fn folders_in(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .expect("read the folder")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.is_dir())
+        .map(|path| {
+            path.file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The built-in file picker, as it opens where the desktop has no file dialog (here
+/// chosen in the File menu, so the test does not depend on what the machine has): it says
+/// so in the window, lists the folder it starts in (the dataset root), goes into a folder
+/// on double-click, and the take it picks is opened as the desktop dialog's answer is.
+#[test]
+fn the_built_in_file_picker_lists_the_folder_and_opens_the_picked_take() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut harness, first) = viewer_on_takes(dir.path(), 0, 2);
+    let sample = dir.path().join("sample");
+    let second = first.parent().expect("the scene folder").join("1");
+    assert!(second.join("cam4").is_dir(), "the sample has a second take");
+    assert!(
+        harness.state().source().expect("open").name.ends_with("/0"),
+        "the first take is open"
+    );
+    {
+        let settings = harness.state_mut().settings_mut();
+        settings.builtin_file_picker = true;
+        settings.sources.dataset_root = Some(sample.clone());
+    }
+    harness.run_steps(2);
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label("Open take folder…").click();
+    harness.run_steps(3);
+    assert!(harness.state().file_picker_open());
+    harness.get_by_label_contains("Open an H2O take (built-in picker)");
+    let notice = node_text(&harness.get_by_label_contains("built-in file picker"));
+    assert!(
+        notice.contains("chosen in the File menu") || notice.contains("no "),
+        "the window says why: {notice}"
+    );
+
+    // It starts in the dataset root and lists its folders, and only folders.
+    assert_eq!(listed_folders(&harness), folders_in(&sample));
+    assert!(
+        harness
+            .query_by_label_contains(sharp_viewer::sample::SAMPLE_MARKER_FILE)
+            .is_none(),
+        "a folder picker lists no files"
+    );
+
+    // Into subject1, then h1: select, then double-click.
+    let mut folder = sample.clone();
+    for name in ["subject1", "h1"] {
+        let entry = format!("\u{1F5C0} {name}");
+        harness.get_by_label(&entry).click();
+        harness.run_steps(2);
+        let centre = harness.get_by_label(&entry).rect().center();
+        double_click(&mut harness, centre);
+        folder = folder.join(name);
+        assert_eq!(listed_folders(&harness), folders_in(&folder), "in {name}");
+    }
+    assert_eq!(listed_folders(&harness), ["0", "1"]);
+
+    harness.get_by_label("\u{1F5C0} 1").click();
+    harness.run_steps(2);
+    harness.get_by_label("Open").click();
+    harness.run_steps(2);
+    assert!(!harness.state().file_picker_open(), "picking closes it");
+    assert!(
+        harness
+            .query_by_label_contains("built-in file picker")
+            .is_none()
+    );
+    step_until(&mut harness, "the picked take to open", |app| {
+        app.source()
+            .is_some_and(|source| source.name.ends_with("/1"))
+    });
+}
+
+/// The depth panel's colour bar (ground-truth depth here: no depth model): the kept
+/// range's ends are marked with their values where the bar's own scale puts them (far
+/// 5000 mm at the left end, 0 mm at the right), they follow the range as the slider's
+/// settings change, and with masking off the bar says so and marks nothing.
+#[test]
+fn the_depth_colour_bar_marks_the_kept_range_and_follows_it() {
+    use sharp_viewer::mask::DepthRange;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut harness, _) = viewer(dir.path(), 0);
+    let range = harness.state_mut().settings_mut().range_mm;
+    assert_eq!(range, DepthRange::new(1.0, 700.0), "the oracle preset");
+    harness.get_by_label("kept 1–700 mm");
+    // The end labels sit at the ends of the caption row; the bar is inset 40 points.
+    let bar_left = harness.get_by_label("far 5000 mm").rect().min.x + 40.0;
+    let bar_right = harness.get_by_label("0 mm near").rect().max.x - 40.0;
+    let expected_x = |mm: f32| bar_left + (1.0 - mm / 5000.0) * (bar_right - bar_left);
+    // The far end's value sits left of its mark, the near end's right of it (4 points
+    // over the mark).
+    let far_mark = |harness: &Harness<'_, ViewerApp>, text: &str| {
+        harness.get_by_label(text).rect().max.x - 4.0
+    };
+    let near_mark = |harness: &Harness<'_, ViewerApp>, text: &str| {
+        harness.get_by_label(text).rect().min.x + 4.0
+    };
+    let x700 = far_mark(&harness, "700 mm");
+    assert!(
+        (x700 - expected_x(700.0)).abs() < 1.5,
+        "{x700} vs {}",
+        expected_x(700.0)
+    );
+    let x1 = near_mark(&harness, "1 mm");
+    assert!(
+        (x1 - expected_x(1.0)).abs() < 1.5,
+        "{x1} vs {}",
+        expected_x(1.0)
+    );
+
+    // Moving the range moves the marks, at once.
+    harness.state_mut().settings_mut().range_mm = DepthRange::new(300.0, 1500.0);
+    harness.run_steps(2);
+    harness.get_by_label("kept 300–1500 mm");
+    assert!(harness.query_by_label("700 mm").is_none());
+    let x1500 = far_mark(&harness, "1500 mm");
+    let x300 = near_mark(&harness, "300 mm");
+    assert!((x1500 - expected_x(1500.0)).abs() < 1.5, "{x1500}");
+    assert!((x300 - expected_x(300.0)).abs() < 1.5, "{x300}");
+    assert!(x1500 < x700 && x300 < x1, "farther is further left");
+
+    harness.state_mut().settings_mut().masking_enabled = false;
+    harness.run_steps(2);
+    harness.get_by_label("mask off: nothing removed");
+    assert!(harness.query_by_label("1500 mm").is_none());
+    assert!(harness.query_by_label("300 mm").is_none());
+    harness.get_by_label("far 5000 mm");
 }

@@ -173,10 +173,10 @@ fn open(pipeline: &Pipeline, spec: &SourceSpec) -> anyhow::Result<usize> {
     while Instant::now() < deadline {
         for event in pipeline.events() {
             match event {
-                PipelineEvent::Opened(info) if info.frame_count > 0 => {
+                PipelineEvent::Opened { info, .. } if info.frame_count > 0 => {
                     return Ok(info.frame_count);
                 }
-                PipelineEvent::Opened(_) => anyhow::bail!("the source has no frames"),
+                PipelineEvent::Opened { .. } => anyhow::bail!("the source has no frames"),
                 PipelineEvent::OpenFailed(message) => anyhow::bail!(message),
                 _ => {}
             }
@@ -212,7 +212,7 @@ fn scenario(
     pipeline.hold_analysis(hold);
     pipeline.seek(0);
     while started.elapsed() < duration {
-        if let Some(Preview { frame, latency }) = pipeline.try_preview()
+        if let Some(Preview { frame, latency, .. }) = pipeline.try_preview()
             && last_shown != Some(frame.position)
         {
             last_shown = Some(frame.position);

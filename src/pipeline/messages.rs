@@ -65,6 +65,30 @@ pub enum RecordingEvent {
     Failed(String),
 }
 
+/// Which opening of a source a frame, preview or result comes from. Every source the
+/// pipeline opens gets the next one, and it travels with each of its frames through the
+/// worker, so a result still in flight from a source switched away from is told apart
+/// from the new source's and dropped (see [`super::Pipeline::try_result`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SourceGeneration(u64);
+
+impl SourceGeneration {
+    /// The generation of the next source opened.
+    pub(super) fn next(self) -> Self {
+        Self(self.0 + 1)
+    }
+
+    /// The generation as a number (0 before any source opened).
+    pub fn number(self) -> u64 {
+        self.0
+    }
+
+    /// The generation numbered `number` (see [`Self::number`]).
+    pub(super) fn from_number(number: u64) -> Self {
+        Self(number)
+    }
+}
+
 /// A request for the frame at a timeline position, stamped so latency can be measured.
 #[derive(Clone, Copy, Debug)]
 pub struct Seek {
@@ -74,6 +98,16 @@ pub struct Seek {
     pub requested: Instant,
 }
 
+/// A frame on its way to the worker.
+pub(super) struct ToAnalyse {
+    /// The frame as read.
+    pub frame: Frame,
+    /// The request it answers.
+    pub seek: Seek,
+    /// The opening of the source it comes from.
+    pub generation: SourceGeneration,
+}
+
 /// A frame of a seekable source as soon as it is read, before the worker processes it,
 /// so the RGB panel follows a dragged timeline at the decode rate while the analysis
 /// panels catch up at the processing rate.
@@ -81,6 +115,8 @@ pub struct Seek {
 pub struct Preview {
     /// The frame as read.
     pub frame: Frame,
+    /// The opening of the source it comes from.
+    pub generation: SourceGeneration,
     /// From the UI's request to the frame being read.
     pub latency: Duration,
 }
@@ -90,6 +126,8 @@ pub struct Preview {
 pub struct FrameResult {
     /// The frame as read, with its ground truth.
     pub frame: Frame,
+    /// The opening of the source the frame comes from.
+    pub generation: SourceGeneration,
     /// What the SHARP chain computed.
     pub processed: Processed,
     /// Colour-mapped ground-truth depth, when the frame has depth.
@@ -118,8 +156,14 @@ pub enum PipelineEvent {
         /// Frames to write.
         total: usize,
     },
-    /// A source opened.
-    Opened(Box<SourceInfo>),
+    /// A source opened (or a live camera started streaming in a new format). Once the
+    /// UI has read this, results and previews of earlier generations are dropped.
+    Opened {
+        /// What the source is.
+        info: Box<SourceInfo>,
+        /// Its opening; its frames, previews and results carry it.
+        generation: SourceGeneration,
+    },
     /// A source could not be opened; the previous one (if any) stays.
     OpenFailed(String),
     /// The live camera's state changed.

@@ -5,13 +5,18 @@
 //! dragged timeline however slow the models are. For a live camera the worker also
 //! sends every frame's pose back to the source thread, which records it with the frame.
 //! The UI sends commands and polls for results; it never waits on either thread.
+//!
+//! Every source opened gets the next [`SourceGeneration`], which its frames, previews and
+//! results carry. Once the UI has read a source's [`PipelineEvent::Opened`], results and
+//! previews of earlier generations that were still in flight are dropped, so nothing of
+//! the old source reappears after the switch.
 
 mod messages;
 mod source_thread;
 mod worker;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Instant;
@@ -23,7 +28,8 @@ use crate::channel::{LatestReceiver, latest};
 use crate::infer::{ModelPaths, RunCancel};
 
 pub use messages::{
-    CameraSpec, FrameResult, PipelineEvent, Preview, RecordingEvent, Seek, SourceSpec,
+    CameraSpec, FrameResult, PipelineEvent, Preview, RecordingEvent, Seek, SourceGeneration,
+    SourceSpec,
 };
 pub use worker::WorkerOptions;
 
@@ -43,6 +49,9 @@ pub struct Pipeline {
     results: LatestReceiver<FrameResult>,
     previews: LatestReceiver<Preview>,
     events: Receiver<PipelineEvent>,
+    /// The generation of the newest source whose [`PipelineEvent::Opened`] the UI read;
+    /// results and previews of any other are dropped.
+    acknowledged: AtomicU64,
     scrub_stats: SharedStats,
     /// Stops the worker's model runs when analysis is put on hold.
     cancel: RunCancel,
@@ -110,6 +119,7 @@ impl Pipeline {
             results: results_rx,
             previews: previews_rx,
             events: events_rx,
+            acknowledged: AtomicU64::new(SourceGeneration::default().number()),
             scrub_stats,
             cancel,
             stopping,
@@ -192,21 +202,54 @@ impl Pipeline {
         }
     }
 
-    /// The newest result, if one arrived since the last call.
+    /// The newest result, if one arrived since the last call. A result of a source other
+    /// than the one last reported [`PipelineEvent::Opened`] by [`Self::events`] (one still
+    /// in flight when the source was switched) is dropped.
     pub fn try_result(&self) -> Option<FrameResult> {
-        self.results.try_recv()
+        self.results
+            .try_recv()
+            .filter(|result| self.is_current(result.generation))
+    }
+
+    /// Whether a result is waiting for [`Self::try_result`].
+    pub fn result_waiting(&self) -> bool {
+        !self.results.as_receiver().is_empty()
     }
 
     /// The newest frame read from a seekable source, if one arrived since the last call;
     /// its [`FrameResult`] follows once the worker has processed it (unless a newer
-    /// frame replaced it first).
+    /// frame replaced it first). Previews of a source switched away from are dropped as
+    /// results are.
     pub fn try_preview(&self) -> Option<Preview> {
-        self.previews.try_recv()
+        self.previews
+            .try_recv()
+            .filter(|preview| self.is_current(preview.generation))
     }
 
-    /// Events since the last call.
+    /// Events since the last call. Reading a source's [`PipelineEvent::Opened`] makes it
+    /// the current one for [`Self::try_result`] and [`Self::try_preview`].
     pub fn events(&self) -> Vec<PipelineEvent> {
-        self.events.try_iter().collect()
+        let events: Vec<PipelineEvent> = self.events.try_iter().collect();
+        for event in &events {
+            if let PipelineEvent::Opened { generation, .. } = event {
+                self.acknowledged
+                    .store(generation.number(), Ordering::Release);
+            }
+        }
+        events
+    }
+
+    /// Whether `generation` is the source the UI was last told about.
+    fn is_current(&self, generation: SourceGeneration) -> bool {
+        let current = SourceGeneration::from_number(self.acknowledged.load(Ordering::Acquire));
+        if generation != current {
+            tracing::debug!(
+                "dropped a result of source {} after the switch to source {}",
+                generation.number(),
+                current.number()
+            );
+        }
+        generation == current
     }
 
     /// How many results were replaced before the UI read them.

@@ -17,7 +17,10 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, never, select};
 
 use super::Repaint;
-use super::messages::{CameraSpec, PipelineEvent, Preview, RecordingEvent, Seek, SourceSpec};
+use super::messages::{
+    CameraSpec, PipelineEvent, Preview, RecordingEvent, Seek, SourceGeneration, SourceSpec,
+    ToAnalyse,
+};
 use super::worker::WorkerCommand;
 use crate::channel::LatestSender;
 use crate::dataset::discover_takes;
@@ -108,7 +111,7 @@ pub(super) struct SourceLinks {
     /// Live frames' poses from the worker, for the recorder.
     pub poses: Receiver<LivePose>,
     /// Frames to analyse (newest wins).
-    pub frames: LatestSender<(Frame, Seek)>,
+    pub frames: LatestSender<ToAnalyse>,
     /// Frames of seekable sources for the UI (newest wins).
     pub previews: LatestSender<Preview>,
     /// Commands for the worker.
@@ -145,6 +148,7 @@ pub(super) fn run(links: SourceLinks) {
         stats,
         stopping,
         active: Active::Nothing,
+        generation: SourceGeneration::default(),
         pending: None,
         demanded: None,
         budget: DEFAULT_CACHE_BYTES,
@@ -200,7 +204,7 @@ pub(super) fn run(links: SourceLinks) {
 }
 
 struct SourceThread {
-    frames: LatestSender<(Frame, Seek)>,
+    frames: LatestSender<ToAnalyse>,
     /// Frames of seekable sources for the UI, sent before the worker sees them.
     previews: LatestSender<Preview>,
     /// Told when a source starts, so it resets its per-source state.
@@ -210,6 +214,8 @@ struct SourceThread {
     stats: SharedStats,
     stopping: Arc<AtomicBool>,
     active: Active,
+    /// The opening of the active source; its frames carry it.
+    generation: SourceGeneration,
     /// The newest seek not yet answered, and whether the scrubber was asked for it.
     pending: Option<(Seek, bool)>,
     /// The last seek the decode threads were asked for. Its frame is shown when it
@@ -220,7 +226,7 @@ struct SourceThread {
     /// While set, served frames go to the UI only; the newest is kept in `held` and
     /// analysed once the hold ends.
     hold_analysis: bool,
-    held: Option<(Frame, Seek)>,
+    held: Option<ToAnalyse>,
     recorder: Option<Recorder>,
     last_progress: Instant,
 }
@@ -263,7 +269,10 @@ impl SourceThread {
             live: info.live,
             kind: info.kind,
         });
-        self.notify(PipelineEvent::Opened(Box::new(info)));
+        self.notify(PipelineEvent::Opened {
+            info: Box::new(info),
+            generation: self.generation,
+        });
     }
 
     fn notify(&self, event: PipelineEvent) {
@@ -281,6 +290,7 @@ impl SourceThread {
                 self.stop_recording();
                 // Dropping the old source stops its threads.
                 self.active = active;
+                self.generation = self.generation.next();
                 self.pending = None;
                 self.demanded = None;
                 self.held = None;
@@ -439,12 +449,18 @@ impl SourceThread {
     fn deliver(&mut self, frame: Frame, seek: Seek) {
         self.previews.send(Preview {
             frame: frame.clone(),
+            generation: self.generation,
             latency: seek.requested.elapsed(),
         });
+        let to_analyse = ToAnalyse {
+            frame,
+            seek,
+            generation: self.generation,
+        };
         if self.hold_analysis {
-            self.held = Some((frame, seek));
+            self.held = Some(to_analyse);
         } else {
-            self.frames.send((frame, seek));
+            self.frames.send(to_analyse);
         }
     }
 
@@ -488,13 +504,14 @@ impl SourceThread {
             intrinsics,
             read_time: captured.convert_time,
         };
-        self.frames.send((
+        self.frames.send(ToAnalyse {
             frame,
-            Seek {
+            seek: Seek {
                 position: 0,
                 requested: captured.captured,
             },
-        ));
+            generation: self.generation,
+        });
     }
 
     fn start_recording(&mut self, root: PathBuf) {

@@ -14,7 +14,7 @@ use crossbeam_channel::{Receiver, Sender, select};
 use image::RgbImage;
 
 use super::Repaint;
-use super::messages::{FrameResult, PipelineEvent, Seek};
+use super::messages::{FrameResult, PipelineEvent, SourceGeneration, ToAnalyse};
 use super::source_thread::LivePose;
 use crate::chain::{FrameProcessor, FrameReport, ProcessSettings, Stage};
 use crate::channel::{LatestReceiver, LatestSender};
@@ -55,6 +55,8 @@ pub(super) enum WorkerCommand {
 /// The last frame, kept so a settings change re-runs it without reading it again.
 struct Current {
     frame: Frame,
+    /// The opening of the source it comes from; its results carry it.
+    generation: SourceGeneration,
     depth_view: Option<Arc<RgbImage>>,
     /// Whether its result was delivered (false when its runs were stopped).
     analysed: bool,
@@ -63,7 +65,7 @@ struct Current {
 /// What the worker receives from and sends to the other threads.
 pub(super) struct WorkerLinks {
     /// Frames to analyse (newest wins).
-    pub frames: LatestReceiver<(Frame, Seek)>,
+    pub frames: LatestReceiver<ToAnalyse>,
     /// Commands from the UI and the source thread.
     pub commands: Receiver<WorkerCommand>,
     /// Results for the UI (newest wins).
@@ -109,7 +111,7 @@ pub(super) fn run(links: WorkerLinks, mut settings: ProcessSettings, options: Wo
     loop {
         select! {
             recv(frames.as_receiver()) -> message => {
-                let Ok((frame, seek)) = message else { break };
+                let Ok(ToAnalyse { frame, seek, generation }) = message else { break };
                 // Commands sent before this frame (a new source, say) apply to it.
                 for command in commands.try_iter() {
                     apply(command, &mut processor, &mut settings, &mut current, &loader, &mut delivery);
@@ -120,7 +122,7 @@ pub(super) fn run(links: WorkerLinks, mut settings: ProcessSettings, options: Wo
                     .as_ref()
                     .map(|depth| Arc::new(DepthColormap::default().colorize_mm(depth)));
                 let view_time = started.elapsed();
-                let mut fresh = Current { frame, depth_view, analysed: false };
+                let mut fresh = Current { frame, generation, depth_view, analysed: false };
                 analyse(&mut processor, &mut fresh, view_time, settings, seek.requested, &delivery);
                 current = Some(fresh);
             }
@@ -197,14 +199,7 @@ fn analyse(
     requested: Instant,
     delivery: &Delivery,
 ) {
-    let result = process(
-        processor,
-        &current.frame,
-        current.depth_view.clone(),
-        depth_view_time,
-        settings,
-        requested,
-    );
+    let result = process(processor, current, depth_view_time, settings, requested);
     current.analysed = delivery.deliver(result);
 }
 
@@ -259,16 +254,17 @@ fn apply(
     }
 }
 
-/// Runs the chain and assembles the result; `depth_view_time` is the time already spent
-/// colouring the ground-truth depth.
+/// Runs the chain on `current`'s frame and assembles the result; `depth_view_time` is
+/// the time already spent colouring the ground-truth depth.
 fn process(
     processor: &mut FrameProcessor,
-    frame: &Frame,
-    depth_view: Option<Arc<RgbImage>>,
+    current: &Current,
     depth_view_time: Duration,
     settings: ProcessSettings,
     requested: Instant,
 ) -> FrameResult {
+    let frame = &current.frame;
+    let depth_view = current.depth_view.clone();
     let processed = processor.process(frame, &settings);
     let started = Instant::now();
     let pseudo_depth_view = processed
@@ -289,6 +285,7 @@ fn process(
     problems.extend(&processed.problems);
     FrameResult {
         frame: frame.clone(),
+        generation: current.generation,
         depth_view,
         pseudo_depth_view,
         settings,

@@ -11,6 +11,7 @@ use super::controls::{
 };
 use super::error_plot::mpjpe_plot;
 use super::figure_export::{FigureExport, viewer_figure_options};
+use super::file_picker::{FilePicker, PickPurpose, PickRequest};
 use super::help::Help;
 use super::models_panel::models_section;
 use super::panels::{PanelContent, central_panels};
@@ -100,6 +101,8 @@ pub struct ViewerApp {
     analysis_held: bool,
     /// The help overlay.
     help: Help,
+    /// Every file and folder dialog of the window.
+    picker: FilePicker,
 }
 
 impl ViewerApp {
@@ -144,6 +147,7 @@ impl ViewerApp {
             figure_folder: launch.figure_folder,
             analysis_held: false,
             help: Help::default(),
+            picker: FilePicker::default(),
         })
     }
 
@@ -166,6 +170,11 @@ impl ViewerApp {
     /// Whether the help overlay is open (for tests).
     pub fn help_open(&self) -> bool {
         self.help.open
+    }
+
+    /// Whether the built-in file picker is open (for tests).
+    pub fn file_picker_open(&self) -> bool {
+        self.picker.is_open()
     }
 
     /// The persisted settings.
@@ -224,7 +233,7 @@ impl ViewerApp {
                 PipelineEvent::Generating { done, total } => {
                     self.status = Status::Generating { done, total }
                 }
-                PipelineEvent::Opened(info) => {
+                PipelineEvent::Opened { info, .. } => {
                     self.playback = Playback::new(info.frame_count, info.fps);
                     self.mpjpe.reset(info.frame_count);
                     // Nothing of the previous source stays on screen: not its frame,
@@ -413,22 +422,23 @@ impl ViewerApp {
         egui::Panel::top("top-bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.menu_button("File", |ui| {
-                    if self
-                        .sources
-                        .file_menu(ui, &self.pipeline, &mut self.settings.sources)
-                    {
-                        self.status = Status::Opening;
-                    }
+                    self.sources
+                        .file_menu(ui, &self.settings.sources, &mut self.picker);
                     if ui.button("Open take folder…").clicked() {
                         ui.close();
-                        if let Some(path) = rfd::FileDialog::new()
-                            .set_title("Open an H2O take")
-                            .pick_folder()
-                        {
-                            self.status = Status::Opening;
-                            self.pipeline.open(SourceSpec::Take(path));
-                        }
+                        self.picker.request(
+                            PickRequest::folder(PickPurpose::TakeFolder, "Open an H2O take")
+                                .starting_in(self.settings.sources.dataset_root.as_deref()),
+                        );
                     }
+                    ui.checkbox(
+                        &mut self.settings.builtin_file_picker,
+                        "Use the built-in file picker",
+                    )
+                    .on_hover_text(
+                        "pick files and folders in the viewer's own dialog instead of the \
+                         desktop's (which needs xdg-desktop-portal or zenity)",
+                    );
                     if ui
                         .add_enabled(
                             self.result.is_some() && self.figure_export.is_none(),
@@ -451,6 +461,9 @@ impl ViewerApp {
                 self.help.menu(ui);
                 ui.separator();
                 ui.strong("SHARP Viewer");
+                if let Some(notice) = self.picker.notice() {
+                    ui.colored_label(ui.visuals().warn_fg_color, notice);
+                }
                 if let Some(source) = &self.source {
                     ui.label(&source.name);
                     if source.synthetic {
@@ -517,9 +530,13 @@ impl ViewerApp {
                         .result
                         .as_ref()
                         .map(|result| result.mask_backend.as_str());
-                    if let Some(paths) =
-                        models_section(ui, &self.models, self.hands.as_ref(), backend)
-                    {
+                    if let Some(paths) = models_section(
+                        ui,
+                        &self.models,
+                        self.hands.as_ref(),
+                        backend,
+                        &mut self.picker,
+                    ) {
                         self.hands = None;
                         self.models.clear();
                         self.pipeline.load_models(paths);
@@ -615,20 +632,30 @@ impl eframe::App for ViewerApp {
         self.stats.record_ui_frame(now);
         self.poll_pipeline(&ctx);
         self.poll_figure_export();
-        let help_was_open = self.help.open;
-        self.help.handle_keys(&ctx);
-        if !help_was_open
-            && !ctx.egui_wants_keyboard_input()
-            && ctx.input(|input| input.key_pressed(Key::Escape))
-        {
-            self.settings.maximised_panel = None;
+        self.picker
+            .set_prefer_builtin(self.settings.builtin_file_picker);
+        // The built-in file dialog has the keys while it is open (Esc closes it).
+        if !self.picker.is_open() {
+            let help_was_open = self.help.open;
+            self.help.handle_keys(&ctx);
+            if !help_was_open
+                && !ctx.egui_wants_keyboard_input()
+                && ctx.input(|input| input.key_pressed(Key::Escape))
+            {
+                self.settings.maximised_panel = None;
+            }
+            self.handle_keys(&ctx);
         }
-        self.handle_keys(&ctx);
+        if let Some(path) = self.picker.take(PickPurpose::TakeFolder) {
+            self.status = Status::Opening;
+            self.pipeline.open(SourceSpec::Take(path));
+        }
         let outcome = self.sources.ui(
             &ctx,
             &self.pipeline,
             &mut self.settings.sources,
             self.source.as_ref(),
+            &mut self.picker,
         );
         if outcome.opening {
             self.status = Status::Opening;
@@ -649,6 +676,7 @@ impl eframe::App for ViewerApp {
         self.side_panel(ui);
         self.central(ui);
         self.help.window(&ctx);
+        self.picker.show(&ctx);
         if self.playback.is_playing()
             || matches!(self.status, Status::Opening | Status::Generating { .. })
         {

@@ -8,6 +8,7 @@ use egui::{Color32, RichText, Ui};
 
 use super::background::{self, BackgroundJob, JobState};
 use super::browser_filter::{counted, take_matches};
+use super::file_picker::{FilePicker, PickPurpose, PickRequest};
 use crate::source::{CatalogTake, DatasetCatalog, TakeHealth};
 
 /// What the user asked the browser for.
@@ -15,8 +16,6 @@ use crate::source::{CatalogTake, DatasetCatalog, TakeHealth};
 pub enum BrowserAction {
     /// Open this take folder.
     OpenTake(PathBuf),
-    /// This folder was chosen as the dataset root (remember it).
-    RootChosen(PathBuf),
 }
 
 /// The browser window's state.
@@ -55,8 +54,14 @@ impl DatasetBrowser {
         self.root.as_deref()
     }
 
-    /// Shows the window when open; `current` is the name of the open take.
-    pub fn show(&mut self, ctx: &egui::Context, current: Option<&str>) -> Option<BrowserAction> {
+    /// Shows the window when open; `current` is the name of the open take. *Choose root…*
+    /// asks `picker` for a [`PickPurpose::DatasetRoot`].
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        current: Option<&str>,
+        picker: &mut FilePicker,
+    ) -> Option<BrowserAction> {
         self.poll();
         let mut action = None;
         let mut open = self.open;
@@ -66,7 +71,7 @@ impl DatasetBrowser {
             .default_pos([290.0, 40.0])
             .default_size([480.0, 560.0])
             .resizable(true)
-            .show(ctx, |ui| action = self.contents(ui, current));
+            .show(ctx, |ui| action = self.contents(ui, current, picker));
         self.open = open;
         action
     }
@@ -85,15 +90,19 @@ impl DatasetBrowser {
         }
     }
 
-    fn contents(&mut self, ui: &mut Ui, current: Option<&str>) -> Option<BrowserAction> {
+    fn contents(
+        &mut self,
+        ui: &mut Ui,
+        current: Option<&str>,
+        picker: &mut FilePicker,
+    ) -> Option<BrowserAction> {
         let mut action = None;
         ui.horizontal(|ui| {
-            if ui.button("Choose root…").clicked()
-                && let Some(path) = rfd::FileDialog::new()
-                    .set_title("Open an H2O dataset root")
-                    .pick_folder()
-            {
-                action = Some(BrowserAction::RootChosen(path));
+            if ui.button("Choose root…").clicked() {
+                picker.request(
+                    PickRequest::folder(PickPurpose::DatasetRoot, "Open an H2O dataset root")
+                        .starting_in(self.root.as_deref()),
+                );
             }
             match &self.root {
                 Some(root) => ui.monospace(root.display().to_string()),

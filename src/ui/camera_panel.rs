@@ -10,6 +10,7 @@ use std::sync::Arc;
 use egui::{Color32, RichText, Ui};
 
 use super::background::{self, BackgroundJob, JobState};
+use super::file_picker::{FilePicker, PickPurpose, PickRequest};
 use super::sources_ui::SourceSettings;
 use crate::pipeline::RecordingEvent;
 use crate::source::camera::{
@@ -163,23 +164,32 @@ impl CameraPanel {
         });
     }
 
-    /// Shows the camera window when open.
+    /// Shows the camera window when open; its *Change…* and *Choose…* buttons ask
+    /// `picker`, and what it picks lands in `settings` (even if the window was closed
+    /// meanwhile).
     pub fn show(
         &mut self,
         ctx: &egui::Context,
         backend: &Arc<dyn CameraBackend>,
         settings: &mut SourceSettings,
         live: Option<&SourceInfo>,
+        picker: &mut FilePicker,
     ) -> Option<CameraAction> {
         self.cameras.poll();
         self.formats.poll();
+        if let Some(folder) = picker.take(PickPurpose::RecordingsFolder) {
+            settings.recordings_dir = Some(folder);
+        }
+        if let Some(file) = picker.take(PickPurpose::IntrinsicsFile) {
+            settings.intrinsics = IntrinsicsChoice::File(file);
+        }
         let mut action = None;
         let mut open = self.open;
         egui::Window::new("Camera")
             .open(&mut open)
             .default_size([380.0, 420.0])
             .show(ctx, |ui| {
-                action = self.contents(ui, backend, settings, live);
+                action = self.contents(ui, backend, settings, live, picker);
             });
         self.open = open;
         action
@@ -191,6 +201,7 @@ impl CameraPanel {
         backend: &Arc<dyn CameraBackend>,
         settings: &mut SourceSettings,
         live: Option<&SourceInfo>,
+        picker: &mut FilePicker,
     ) -> Option<CameraAction> {
         let mut action = None;
         let streaming = live.is_some();
@@ -199,7 +210,7 @@ impl CameraPanel {
             self.format_choice(ui, backend, settings);
         });
         ui.separator();
-        intrinsics_choice(ui, &mut settings.intrinsics);
+        intrinsics_choice(ui, &mut settings.intrinsics, picker);
         if let Some(info) = live {
             ui.weak(format!("in use: {}", info.intrinsics_origin));
         }
@@ -223,12 +234,11 @@ impl CameraPanel {
         let root = settings.recordings_root();
         ui.horizontal(|ui| {
             ui.monospace(root.display().to_string());
-            if ui.button("Change…").clicked()
-                && let Some(path) = rfd::FileDialog::new()
-                    .set_title("Folder for recorded takes")
-                    .pick_folder()
-            {
-                settings.recordings_dir = Some(path);
+            if ui.button("Change…").clicked() {
+                picker.request(
+                    PickRequest::folder(PickPurpose::RecordingsFolder, "Folder for recorded takes")
+                        .starting_in(Some(root.as_path())),
+                );
             }
         });
         ui.add_enabled_ui(streaming, |ui| {
@@ -429,7 +439,7 @@ fn status_line(ui: &mut Ui, status: &CameraStatus) {
     ui.colored_label(colour, status.describe());
 }
 
-fn intrinsics_choice(ui: &mut Ui, choice: &mut IntrinsicsChoice) {
+fn intrinsics_choice(ui: &mut Ui, choice: &mut IntrinsicsChoice, picker: &mut FilePicker) {
     ui.strong("Intrinsics (for unprojection)");
     let is_fov = matches!(choice, IntrinsicsChoice::FieldOfView { .. });
     let is_file = matches!(choice, IntrinsicsChoice::File(_));
@@ -457,12 +467,11 @@ fn intrinsics_choice(ui: &mut Ui, choice: &mut IntrinsicsChoice) {
         }
     });
     ui.horizontal(|ui| {
-        if (ui.radio(is_file, "file").clicked() || ui.button("Choose…").clicked())
-            && let Some(path) = rfd::FileDialog::new()
-                .set_title("Intrinsics file: fx fy cx cy width height")
-                .pick_file()
-        {
-            *choice = IntrinsicsChoice::File(path);
+        if ui.radio(is_file, "file").clicked() || ui.button("Choose…").clicked() {
+            picker.request(PickRequest::file(
+                PickPurpose::IntrinsicsFile,
+                "Intrinsics file: fx fy cx cy width height",
+            ));
         }
         if let IntrinsicsChoice::File(path) = choice {
             ui.monospace(path.display().to_string());

@@ -2,6 +2,7 @@
 
 use egui::{RichText, Ui};
 
+use super::file_picker::{FilePicker, PickPurpose, PickRequest};
 use crate::infer::mediapipe::HandsInfo;
 use crate::infer::{ModelKind, ModelPaths, ModelStatus};
 
@@ -11,6 +12,7 @@ pub fn models_section(
     statuses: &[(ModelKind, ModelStatus)],
     hands: Option<&ModelStatus<HandsInfo>>,
     mask_backend: Option<&str>,
+    picker: &mut FilePicker,
 ) -> Option<ModelPaths> {
     ui.heading("Models");
     if statuses.is_empty() {
@@ -59,15 +61,15 @@ pub fn models_section(
     if let Some(backend) = mask_backend {
         ui.label(format!("masking: {backend}"));
     }
-    let mut request = None;
-    if ui.button("Load models folder…").clicked()
-        && let Some(folder) = rfd::FileDialog::new()
-            .set_title("Folder with depth.onnx, pose.onnx, action.onnx")
-            .pick_folder()
-    {
-        request = Some(ModelPaths::in_folder(&folder));
+    if ui.button("Load models folder…").clicked() {
+        picker.request(PickRequest::folder(
+            PickPurpose::ModelsFolder,
+            "Folder with depth.onnx, pose.onnx, action.onnx",
+        ));
     }
-    request
+    picker
+        .take(PickPurpose::ModelsFolder)
+        .map(|folder| ModelPaths::in_folder(&folder))
 }
 
 /// One line for MediaPipe Hands, with details on hover.

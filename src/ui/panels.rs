@@ -4,6 +4,7 @@
 use egui::{Rect, RichText, Ui, pos2, vec2};
 
 use super::action_panel::banner_text;
+use super::depth_bar::{DEPTH_BAR_HEIGHT, depth_bar};
 use super::image_panel::{image_panel, panel_title, split_title, text_in};
 use super::overlay::{draw_ground_truth_hands, draw_predicted_hands};
 use super::pixel_readout::{pixel_at, read_pixel, show_readout};
@@ -12,6 +13,7 @@ use super::settings::{GridPanel, ViewerSettings};
 use super::skeleton_view::{SkeletonScene, skeleton_view};
 use super::textures::PanelTextures;
 use super::trails::{FingertipTrails, draw_image_trails};
+use crate::mask::DepthUnit;
 use crate::pipeline::FrameResult;
 use crate::source::{Frame, SourceInfo};
 
@@ -124,15 +126,25 @@ pub fn central_panels(
         readout_on_hover(ui, rgb_rect, shown.or(analysed), result);
     }
 
-    let (depth_title, depth_texture) = depth_panel(settings, textures);
+    let (depth_title, depth_texture, depth_unit) = depth_panel(settings, textures);
     let depth_placeholder = match source {
         Some(info) if !info.has_depth => "no ground-truth depth and no depth model",
         _ => "no depth yet",
     };
     if shows(GridPanel::Depth) {
+        // With an image, its colour bar (and the kept range) runs under it.
+        let depth_cell = cell(1.0, 0.0);
+        let image_cell = match depth_texture {
+            Some(_) => {
+                let (image_cell, bar) = split_bar(depth_cell);
+                depth_bar(ui, bar, depth_unit, &settings.mask_settings());
+                image_cell
+            }
+            None => depth_cell,
+        };
         let depth_rect = image_panel(
             ui,
-            cell(1.0, 0.0),
+            image_cell,
             &format!("{depth_title}{catching_up}"),
             depth_texture,
             frame_size,
@@ -264,17 +276,27 @@ pub fn masked_panel_title(result: Option<&FrameResult>) -> String {
     }
 }
 
+/// Splits a cell into the part for the titled image and the strip under it for the
+/// depth colour bar.
+fn split_bar(cell: Rect) -> (Rect, Rect) {
+    let top = (cell.max.y - DEPTH_BAR_HEIGHT).max(cell.min.y);
+    (
+        Rect::from_min_max(cell.min, pos2(cell.max.x, top)),
+        Rect::from_min_max(pos2(cell.min.x, top), cell.max),
+    )
+}
+
 /// Whether two frames are the same frame of the same source position.
 fn same_frame(a: &Frame, b: &Frame) -> bool {
     a.position == b.position && a.number == b.number
 }
 
 /// Which depth map the depth panel shows: pseudo-depth or ground truth as the user
-/// prefers, falling back to whichever exists.
+/// prefers, falling back to whichever exists; its title, image and unit.
 fn depth_panel<'a>(
     settings: &ViewerSettings,
     textures: &'a PanelTextures,
-) -> (&'static str, Option<&'a egui::TextureHandle>) {
+) -> (&'static str, Option<&'a egui::TextureHandle>, DepthUnit) {
     const PSEUDO: &str = "Pseudo-depth (DPT, 8-bit inverse; near = red)";
     const TRUTH: &str = "Depth (GT, mm; near = red)";
     match (
@@ -282,8 +304,10 @@ fn depth_panel<'a>(
         &textures.depth,
         settings.depth_panel_pseudo,
     ) {
-        (Some(pseudo), _, true) | (Some(pseudo), None, false) => (PSEUDO, Some(pseudo)),
-        (_, Some(truth), _) => (TRUTH, Some(truth)),
-        (None, None, _) => (TRUTH, None),
+        (Some(pseudo), _, true) | (Some(pseudo), None, false) => {
+            (PSEUDO, Some(pseudo), DepthUnit::InverseDepth8)
+        }
+        (_, Some(truth), _) => (TRUTH, Some(truth), DepthUnit::Millimetres),
+        (None, None, _) => (TRUTH, None, DepthUnit::Millimetres),
     }
 }

@@ -67,6 +67,8 @@ pub struct ViewerSettings {
     pub sources: SourceSettings,
     /// The panel that fills the whole grid (double-click), or `None` for the 2x2 grid.
     pub maximised_panel: Option<GridPanel>,
+    /// Pick files and folders with the built-in dialog even where the desktop has one.
+    pub builtin_file_picker: bool,
 }
 
 /// One of the four panels of the central grid.
@@ -108,6 +110,7 @@ impl Default for ViewerSettings {
             show_trails: false,
             sources: SourceSettings::default(),
             maximised_panel: None,
+            builtin_file_picker: false,
         }
     }
 }

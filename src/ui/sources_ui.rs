@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::browser::{BrowserAction, DatasetBrowser};
 use super::camera_panel::{CameraAction, CameraPanel};
+use super::file_picker::{FilePicker, PickPurpose, PickRequest};
 use crate::pipeline::{CameraSpec, Pipeline, PipelineEvent, SourceSpec};
 use crate::source::camera::{CameraBackend, CaptureConfig, CaptureFormat, NokhwaBackend};
 use crate::source::{
@@ -116,23 +117,14 @@ impl SourcesUi {
         pipeline.open(spec);
     }
 
-    /// Entries for the File menu; returns whether a source is being opened.
-    pub fn file_menu(
-        &mut self,
-        ui: &mut Ui,
-        pipeline: &Pipeline,
-        settings: &mut SourceSettings,
-    ) -> bool {
-        let mut opening = false;
+    /// Entries for the File menu; what their dialogs pick is opened by [`Self::ui`].
+    pub fn file_menu(&mut self, ui: &mut Ui, settings: &SourceSettings, picker: &mut FilePicker) {
         if ui.button("Open dataset root…").clicked() {
             ui.close();
-            if let Some(root) = rfd::FileDialog::new()
-                .set_title("Open an H2O dataset root")
-                .pick_folder()
-            {
-                settings.dataset_root = Some(root.clone());
-                self.browser.load(root, ui.ctx());
-            }
+            picker.request(
+                PickRequest::folder(PickPurpose::DatasetRoot, "Open an H2O dataset root")
+                    .starting_in(settings.dataset_root.as_deref()),
+            );
         }
         let browse = ui.add_enabled(
             self.browser.root().is_some() || settings.dataset_root.is_some(),
@@ -148,20 +140,10 @@ impl SourcesUi {
         }
         if ui.button("Open video…").clicked() {
             ui.close();
-            if let Some(path) = rfd::FileDialog::new()
-                .set_title("Open a head-mounted video")
-                .add_filter("video", &VIDEO_EXTENSIONS)
-                .pick_file()
-            {
-                self.open(
-                    pipeline,
-                    SourceSpec::Video {
-                        path,
-                        intrinsics: settings.intrinsics.clone(),
-                    },
-                );
-                opening = true;
-            }
+            picker.request(
+                PickRequest::file(PickPurpose::Video, "Open a head-mounted video")
+                    .with_filter("video", &VIDEO_EXTENSIONS),
+            );
         }
         if ui.button("Camera…").clicked() {
             ui.close();
@@ -169,38 +151,46 @@ impl SourcesUi {
             self.camera.refresh(ui.ctx(), &self.backend);
         }
         ui.separator();
-        opening
     }
 
-    /// Shows the windows and handles dropped files. Call once per frame.
+    /// Shows the windows, opens what the file picker picked for them and handles dropped
+    /// files. Call once per frame.
     pub fn ui(
         &mut self,
         ctx: &egui::Context,
         pipeline: &Pipeline,
         settings: &mut SourceSettings,
         source: Option<&SourceInfo>,
+        picker: &mut FilePicker,
     ) -> SourcesOutcome {
         let mut outcome = SourcesOutcome::default();
-        if let Some(root) = self.browse_at_start.take() {
+        if let Some(root) = self
+            .browse_at_start
+            .take()
+            .or_else(|| picker.take(PickPurpose::DatasetRoot))
+        {
             settings.dataset_root = Some(root.clone());
             self.browser.load(root, ctx);
         }
-        match self
-            .browser
-            .show(ctx, source.map(|info| info.name.as_str()))
+        if let Some(path) = picker.take(PickPurpose::Video) {
+            self.open(
+                pipeline,
+                SourceSpec::Video {
+                    path,
+                    intrinsics: settings.intrinsics.clone(),
+                },
+            );
+            outcome.opening = true;
+        }
+        if let Some(BrowserAction::OpenTake(path)) =
+            self.browser
+                .show(ctx, source.map(|info| info.name.as_str()), picker)
         {
-            Some(BrowserAction::OpenTake(path)) => {
-                self.open(pipeline, SourceSpec::Take(path));
-                outcome.opening = true;
-            }
-            Some(BrowserAction::RootChosen(root)) => {
-                settings.dataset_root = Some(root.clone());
-                self.browser.load(root, ctx);
-            }
-            None => {}
+            self.open(pipeline, SourceSpec::Take(path));
+            outcome.opening = true;
         }
         let live = source.filter(|info| info.live);
-        if let Some(action) = self.camera.show(ctx, &self.backend, settings, live) {
+        if let Some(action) = self.camera.show(ctx, &self.backend, settings, live, picker) {
             outcome.opening |= self.apply(action, pipeline, settings, &mut outcome.messages);
         }
         self.handle_drop(ctx, pipeline, settings, &mut outcome);
