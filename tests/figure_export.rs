@@ -747,6 +747,13 @@ fn figure_command_fails_without_a_usable_depth_model_and_writes_nothing() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "exit 0: {stderr}");
     assert!(stderr.contains("no figure written"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the depth model {} is missing",
+            models.join("depth.onnx").display()
+        )),
+        "names the model file: {stderr}"
+    );
     assert!(stderr.contains("blank pseudo-depth panel"), "{stderr}");
     assert!(
         stderr.contains("unmasked frame as the masked panel"),

@@ -14,6 +14,7 @@ mod layout;
 mod outcome;
 mod panels;
 mod raster;
+mod readiness;
 mod svg;
 
 use std::path::{Path, PathBuf};
@@ -23,10 +24,14 @@ use image::{GrayImage, ImageEncoder, RgbImage};
 
 pub use camera::{CameraPreset, FigureCamera, UnknownPreset};
 pub use canvas::{Canvas, Shape};
-pub use clip::{ClipError, ClipFormat, ClipWriter, UnknownClipFormat};
+pub use clip::{
+    ClipError, ClipExportError, ClipFormat, ClipProgress, ClipRequest, ClipWriter, ClipWritten,
+    UnknownClipFormat, clip_format, export_clip,
+};
 pub use font::FontError;
 pub use layout::{Layout, Theme, UnknownTheme, annotation_text};
 pub use outcome::pose_outcome;
+pub use readiness::{missing_panels, unusable_models};
 pub use svg::{SvgError, to_svg};
 
 use crate::chain::{MaskSettings, PoseOutcome, Processed};
