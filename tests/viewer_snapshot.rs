@@ -332,3 +332,80 @@ fn an_inapplicable_mask_is_disabled_and_named_on_the_masked_panel() {
         0
     );
 }
+
+/// File > Export clip… opens the clip window; an export of three frames of two panels as a
+/// GIF runs off the UI thread (the same code as `sharp-viewer clip`), and the window names
+/// the absolute path of a GIF holding one composite per frame of the range, with nothing
+/// else left in the folder.
+#[test]
+fn exporting_a_clip_from_the_viewer_writes_a_gif_of_the_range() {
+    use sharp_viewer::figure::{Layout, Panel};
+    use sharp_viewer::ui::CLIP_WINDOW_TITLE;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let models = common::fixture_models(dir.path());
+    let mut harness = viewer(dir.path(), &models, 0);
+    step_until(&mut harness, "frame 0", |app| {
+        shown_position(app) == Some(0)
+    });
+    assert!(harness.query_by_label("Export").is_none());
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label("Export clip…").click();
+    harness.run_steps(3);
+    harness.get_by_label(CLIP_WINDOW_TITLE);
+
+    let clips = dir.path().join("clips");
+    let window = harness.state_mut().clip_export_mut();
+    window.set_range(2, 4);
+    window.set_folder(&clips);
+    window.set_panels(&[Panel::Rgb, Panel::Masked]);
+    harness.run_steps(2);
+    harness.get_by_label("GIF").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export").click();
+    step_until(&mut harness, "the clip", |app| {
+        !app.clip_export().running() && app.clip_export().outcome().is_some()
+    });
+
+    let outcome = harness.state().clip_export().outcome().cloned();
+    let message = match outcome {
+        Some(Ok(message)) => message,
+        other => panic!("no clip: {other:?}"),
+    };
+    let path = clips.join("subject1_h1_0_frame000002_to_000004.gif");
+    assert!(path.is_absolute());
+    assert!(
+        message.contains(&path.display().to_string()) && message.contains("3 frames"),
+        "{message}"
+    );
+    harness.get_by_label(&message);
+    let names: Vec<_> = std::fs::read_dir(&clips)
+        .expect("the clips folder")
+        .map(|entry| entry.expect("entry").file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "only the clip: {names:?}");
+
+    let frame = harness
+        .state()
+        .current_result()
+        .expect("a result")
+        .frame
+        .rgb
+        .clone();
+    let decoder = gif::DecodeOptions::new()
+        .read_info(std::fs::File::open(&path).expect("the GIF"))
+        .expect("a GIF");
+    let gap = Layout::default().spacing as u32;
+    assert_eq!(
+        u32::from(decoder.width()),
+        2 * (frame.width() + gap) + gap,
+        "two panels in a row at scale 1"
+    );
+    let mut decoder = decoder;
+    let mut frames = 0;
+    while decoder.read_next_frame().expect("a frame").is_some() {
+        frames += 1;
+    }
+    assert_eq!(frames, 3, "frames 2, 3 and 4");
+}
