@@ -11,7 +11,7 @@ use image::{Rgb, RgbImage};
 
 use super::canvas::{Canvas, Shape};
 use super::font::FontError;
-use super::{FigureInput, FigureOptions, Panel};
+use super::{DepthPanel, FigureInput, FigureOptions, Panel};
 use crate::eval::FrameOutcome;
 use crate::geometry::Hand;
 use crate::mask::DepthUnit;
@@ -358,26 +358,76 @@ fn legend(
         )?);
     }
     if panels.contains(&Panel::PseudoDepth) {
-        flow.add(depth_bar(input, background, text, size)?);
+        flow.add(depth_bar(
+            input,
+            options.display.depth,
+            background,
+            text,
+            size,
+        )?);
     }
     Ok(flow.finish())
 }
 
-/// "Pseudo-depth far [colour bar] near", the kept range marked on the bar (outside it
-/// dimmed towards the background) when pseudo-depth drives the mask.
+/// What the depth colour bar says: its title, its ends, and where (0 far .. 1 near along
+/// the bar) the mask's kept range lies when the mask uses this depth map.
+struct DepthScale {
+    far: String,
+    near: String,
+    kept: Option<(f32, f32)>,
+}
+
+impl DepthScale {
+    /// The scale of the depth map `depth` shows, with `input`'s mask marked on it.
+    fn of(input: &FigureInput<'_>, depth: DepthPanel) -> Self {
+        match depth {
+            DepthPanel::Pseudo => Self {
+                far: "Pseudo-depth: far ".to_owned(),
+                near: " near".to_owned(),
+                kept: match (input.mask.range, input.mask.depth) {
+                    (Some(range), DepthUnit::InverseDepth8) => Some((
+                        range.near.clamp(0.0, 255.0) / 255.0,
+                        range.far.clamp(0.0, 255.0) / 255.0,
+                    )),
+                    _ => None,
+                },
+            },
+            DepthPanel::GroundTruth => {
+                // The viewer's colour map: near_mm red at the right end, far_mm blue.
+                let colors = crate::viz::DepthColormap::default();
+                let span = (colors.far_mm - colors.near_mm).max(1.0);
+                let along = |mm: f32| ((colors.far_mm - mm) / span).clamp(0.0, 1.0);
+                Self {
+                    far: format!("GT depth: {:.0} mm ", colors.far_mm),
+                    near: format!(" {:.0} mm", colors.near_mm),
+                    kept: match (input.mask.range, input.mask.depth) {
+                        (Some(range), DepthUnit::Millimetres) => {
+                            Some((along(range.far), along(range.near)))
+                        }
+                        _ => None,
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// "Pseudo-depth: far [colour bar] near" (or "GT depth: 3000 mm [colour bar] 250 mm"),
+/// the kept range marked on the bar (outside it dimmed towards the background) when the
+/// depth map shown drives the mask.
 fn depth_bar(
     input: &FigureInput<'_>,
+    depth: DepthPanel,
     background: [u8; 3],
     text: [u8; 3],
     size: f32,
 ) -> Result<Canvas, FontError> {
-    let kept = match (input.mask.range, input.mask.depth) {
-        (Some(range), DepthUnit::InverseDepth8) => Some(range),
-        _ => None,
-    };
+    let scale = DepthScale::of(input, depth);
+    let kept = scale.kept;
     let bar = RgbImage::from_fn(256, 1, |value, _| {
-        let color = crate::viz::turbo(value as f32 / 255.0);
-        let inside = kept.is_none_or(|range| range.contains(value as f32));
+        let along = value as f32 / 255.0;
+        let color = crate::viz::turbo(along);
+        let inside = kept.is_none_or(|(low, high)| (low..=high).contains(&along));
         if inside {
             Rgb(color)
         } else {
@@ -386,34 +436,40 @@ fn depth_bar(
             }))
         }
     });
-    let (left_width, height) = super::font::text_size("Pseudo-depth: far ", size)?;
-    let (right_width, _) = super::font::text_size(" near", size)?;
+    let (left_width, height) = super::font::text_size(&scale.far, size)?;
+    let (right_width, _) = super::font::text_size(&scale.near, size)?;
     let bar_width = size * 10.0;
     let bar_top = height * 0.2;
     let bar_height = height * 0.6;
-    let suffix = match (input.mask.range, input.mask.depth) {
-        (Some(range), DepthUnit::InverseDepth8) => {
+    let suffix = match (input.mask.range, input.mask.depth, depth) {
+        (Some(range), DepthUnit::InverseDepth8, DepthPanel::Pseudo) => {
             format!("   kept {:.0}–{:.0}", range.near, range.far)
         }
-        (Some(range), DepthUnit::Millimetres) => {
+        (Some(range), DepthUnit::Millimetres, DepthPanel::GroundTruth) => {
+            format!("   kept {:.0}–{:.0} mm", range.near, range.far)
+        }
+        (Some(range), DepthUnit::InverseDepth8, DepthPanel::GroundTruth) => {
+            format!("   mask on pseudo-depth {:.0}–{:.0}", range.near, range.far)
+        }
+        (Some(range), DepthUnit::Millimetres, DepthPanel::Pseudo) => {
             format!("   mask on depth {:.0}–{:.0} mm", range.near, range.far)
         }
-        (None, _) => "   no mask".to_owned(),
+        (None, _, _) => "   no mask".to_owned(),
     };
     let (suffix_width, _) = super::font::text_size(&suffix, size)?;
     let mut canvas = Canvas::new(
         Vec2::new(left_width + bar_width + right_width + suffix_width, height),
         background,
     );
-    canvas.text(Vec2::ZERO, size, text, "Pseudo-depth: far ")?;
+    canvas.text(Vec2::ZERO, size, text, &scale.far)?;
     canvas.push(Shape::Image {
         origin: Vec2::new(left_width, bar_top),
         size: Vec2::new(bar_width, bar_height),
         image: Arc::new(bar),
     });
-    if let Some(range) = kept {
-        for value in [range.near, range.far] {
-            let x = left_width + bar_width * (value.clamp(0.0, 255.0) / 255.0);
+    if let Some((low, high)) = kept {
+        for along in [low, high] {
+            let x = left_width + bar_width * along;
             canvas.push(Shape::Line {
                 from: Vec2::new(x, 0.0),
                 to: Vec2::new(x, height),
@@ -422,7 +478,12 @@ fn depth_bar(
             });
         }
     }
-    canvas.text(Vec2::new(left_width + bar_width, 0.0), size, text, " near")?;
+    canvas.text(
+        Vec2::new(left_width + bar_width, 0.0),
+        size,
+        text,
+        &scale.near,
+    )?;
     canvas.text(
         Vec2::new(left_width + bar_width + right_width, 0.0),
         size,

@@ -5,7 +5,7 @@
 //! is wrong with it), [`missing_panels`] for a frame the chain could not complete (a
 //! network that loaded but failed on the frame).
 
-use super::{FigureOptions, Panel};
+use super::{DepthPanel, FigureOptions, Panel};
 use crate::chain::{PoseBackend, ProcessSettings, Processed};
 use crate::infer::{ModelKind, ModelSet, ModelStatus};
 use crate::mask::DepthUnit;
@@ -13,6 +13,7 @@ use crate::mask::DepthUnit;
 /// Whether the figure's depth panel shows the pseudo-depth map.
 fn shows_pseudo_depth(options: &FigureOptions) -> bool {
     options.layout.panels.contains(&Panel::PseudoDepth)
+        && options.display.depth == DepthPanel::Pseudo
 }
 
 /// Whether the figure's panels or its mask need the pseudo-depth map.

@@ -363,7 +363,12 @@ impl ViewerApp {
             .as_ref()
             .map_or("frame", |source| source.name.as_str())
             .to_owned();
-        let options = viewer_figure_options(&self.settings);
+        // The depth map the window's depth panel shows for this frame.
+        let depth = self.settings.depth_panel(
+            result.processed.pseudo_depth.is_some(),
+            result.frame.depth_mm.is_some(),
+        );
+        let options = viewer_figure_options(&self.settings, depth);
         let started = FigureExport::start(
             result,
             take,

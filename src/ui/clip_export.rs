@@ -279,7 +279,7 @@ impl ClipExportWindow {
             to: self.to,
             fps: Some(self.fps),
             out,
-            options: clip_options(clip.settings, panels, self.scale),
+            options: clip_options(clip.settings, source, panels, self.scale),
         };
         let input = ClipJobInput {
             reader: clip.pipeline.source_reader(),
@@ -299,10 +299,20 @@ impl ClipExportWindow {
     }
 }
 
-/// The figure options of a clip: what the window shows (as F12's figure), with `panels`
-/// in a row of up to three, else in two rows, at `scale`.
-fn clip_options(settings: &ViewerSettings, panels: Vec<Panel>, scale: u32) -> FigureOptions {
-    let mut options = viewer_figure_options(settings);
+/// The figure options of a clip of `source`: what the window shows (as F12's figure, the
+/// depth panel showing the depth map the window's does), with `panels` in a row of up to
+/// three, else in two rows, at `scale`.
+fn clip_options(
+    settings: &ViewerSettings,
+    source: &SourceInfo,
+    panels: Vec<Panel>,
+    scale: u32,
+) -> FigureOptions {
+    let depth = settings.depth_panel(
+        settings.process_settings().needs_pseudo_depth(),
+        source.has_depth,
+    );
+    let mut options = viewer_figure_options(settings, depth);
     options.layout.columns = if panels.len() <= 3 {
         panels.len()
     } else {
