@@ -143,28 +143,45 @@ pub fn compose(
     let spacing = layout.spacing.max(0.0);
     let (columns, rows) = layout.grid(panels.len());
     let size = text_size(cell.y);
-    let width = columns as f32 * (cell.x + spacing) + spacing;
-    let annotation = layout.annotate.then(|| annotation_text(input, outcome));
+    let grid_width = columns as f32 * (cell.x + spacing) + spacing;
+    let annotation = if layout.annotate {
+        let text = annotation_text(input, outcome);
+        Some(label(theme.background(), theme.text(), size, &text)?)
+    } else {
+        None
+    };
+    // The figure grows to hold an annotation or a legend entry wider than the panels (one
+    // narrow panel), the panels centred, so that no text is cut off at its edge; the
+    // legend wraps at the width that leaves.
+    let width = annotation.as_ref().map_or(grid_width, |line| {
+        grid_width.max(line.size.x + 2.0 * spacing)
+    });
     let legend = if layout.legend {
         Some(legend(input, options, size, width - 2.0 * spacing)?)
     } else {
         None
     };
+    let width = legend
+        .as_ref()
+        .map_or(width, |legend| width.max(legend.size.x + 2.0 * spacing));
+    let grid_left = ((width - grid_width) / 2.0).round();
     let line_height = super::font::text_size("Mg", size)?.1;
     let grid_top = spacing + annotation.as_ref().map_or(0.0, |_| line_height + spacing);
     let grid_height = rows as f32 * (cell.y + spacing);
     let height = grid_top + grid_height + legend.as_ref().map_or(0.0, |l| l.size.y + spacing);
     let mut canvas = Canvas::new(Vec2::new(width, height), theme.background());
-    if let Some(text) = annotation {
-        canvas.text(Vec2::splat(spacing), size, theme.text(), &text)?;
-    }
     for (index, (_, panel)) in panels.iter().enumerate() {
         let (column, row) = (index % columns, index / columns);
         let origin = Vec2::new(
-            spacing + column as f32 * (cell.x + spacing),
+            grid_left + spacing + column as f32 * (cell.x + spacing),
             grid_top + row as f32 * (cell.y + spacing),
         );
         canvas.place(panel.clone(), origin);
+    }
+    // After the panels: the composite's first nested canvases are the panels
+    // (`render_figure` draws them from their rasters).
+    if let Some(annotation) = annotation {
+        canvas.place(annotation, Vec2::splat(spacing));
     }
     if let Some(legend) = legend {
         canvas.place(legend, Vec2::new(spacing, grid_top + grid_height));
@@ -201,12 +218,15 @@ fn range_text(input: &FigureInput<'_>) -> String {
     }
 }
 
-/// Lays legend entries left to right, wrapping at `width`.
+/// Lays legend entries left to right, wrapping at `width`; an entry wider than that
+/// gets a row of its own and widens the legend.
 struct Flow {
     canvas: Canvas,
     caret: Vec2,
     row_height: f32,
     gap: f32,
+    /// The right edge of the widest row so far.
+    widest: f32,
 }
 
 impl Flow {
@@ -217,12 +237,14 @@ impl Flow {
         }
         let size = entry.size;
         self.canvas.place(entry, self.caret);
+        self.widest = self.widest.max(self.caret.x + size.x);
         self.caret.x += size.x + self.gap;
         self.row_height = self.row_height.max(size.y);
     }
 
     fn finish(mut self) -> Canvas {
         self.canvas.size.y = self.caret.y + self.row_height;
+        self.canvas.size.x = self.canvas.size.x.max(self.widest.ceil());
         self.canvas
     }
 }
@@ -303,6 +325,7 @@ fn legend(
         caret: Vec2::ZERO,
         row_height: 0.0,
         gap: size,
+        widest: 0.0,
     };
     let panels = &options.layout.panels;
     let skeletons = panels.iter().any(|panel| {
