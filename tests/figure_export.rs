@@ -45,6 +45,7 @@ fn input_without_pose<'a>(
         frame_number: 3,
         rgb,
         pseudo_depth: None,
+        depth_mm: None,
         masked: rgb,
         mask: MaskSettings {
             depth: DepthUnit::Millimetres,
@@ -747,6 +748,13 @@ fn figure_command_fails_without_a_usable_depth_model_and_writes_nothing() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "exit 0: {stderr}");
     assert!(stderr.contains("no figure written"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the depth model {} is missing",
+            models.join("depth.onnx").display()
+        )),
+        "names the model file: {stderr}"
+    );
     assert!(stderr.contains("blank pseudo-depth panel"), "{stderr}");
     assert!(
         stderr.contains("unmasked frame as the masked panel"),
@@ -754,4 +762,103 @@ fn figure_command_fails_without_a_usable_depth_model_and_writes_nothing() {
     );
     let written = std::fs::read_dir(&out).map_or(0, |entries| entries.count());
     assert_eq!(written, 0, "no figure files");
+}
+
+/// Every text of `canvas`, nested canvases included.
+fn texts(canvas: &sharp_viewer::figure::Canvas) -> Vec<String> {
+    canvas
+        .shapes
+        .iter()
+        .flat_map(|shape| match shape {
+            Shape::Nested { canvas, .. } => texts(canvas),
+            Shape::Text { text, .. } => vec![text.clone()],
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// The depth panel shows the ground-truth depth when asked (as the viewer's depth panel
+/// can): the viewer's millimetre colour map of the frame's depth, labelled as GT depth in
+/// mm, with a colour bar in mm and the kept range in mm; pseudo-depth otherwise.
+#[test]
+fn the_depth_panel_shows_ground_truth_depth_in_mm_when_asked() {
+    use sharp_viewer::figure::DepthPanel;
+    use sharp_viewer::viz::DepthColormap;
+
+    let scene = Scene::new(160, 90);
+    let mut input = scene.input();
+    input.mask = MaskSettings {
+        depth: DepthUnit::Millimetres,
+        range: Some(DepthRange::new(400.0, 900.0)),
+    };
+    let render = |depth| {
+        let options = FigureOptions {
+            labels: true,
+            display: DisplayOptions {
+                depth,
+                ..DisplayOptions::default()
+            },
+            layout: Layout {
+                panels: vec![Panel::PseudoDepth],
+                legend: true,
+                ..Layout::default()
+            },
+            scale: 1,
+            ..FigureOptions::default()
+        };
+        render_figure(&input, &options).expect("the figure renders")
+    };
+    let truth = render(DepthPanel::GroundTruth);
+    let pseudo = render(DepthPanel::Pseudo);
+    // Independent reference: the viewer's colour map of the millimetre map, near red.
+    let expected = DepthColormap::default().colorize_mm(&scene.depth_mm);
+    let panel = truth.panel(Panel::PseudoDepth).expect("the depth panel");
+    assert_eq!(panel.dimensions(), expected.dimensions());
+    let below_label = 20;
+    let differing = panel
+        .enumerate_pixels()
+        .filter(|(_, y, _)| *y >= below_label)
+        .filter(|(x, y, pixel)| {
+            let reference = expected.get_pixel(*x, *y);
+            pixel
+                .0
+                .iter()
+                .zip(reference.0)
+                .any(|(a, b)| a.abs_diff(b) > 2)
+        })
+        .count();
+    assert_eq!(differing, 0, "the ground-truth colour map");
+    assert_eq!(
+        panel.get_pixel(0, 60).0,
+        [0, 0, 0],
+        "no measurement is black"
+    );
+    assert_ne!(
+        panel,
+        pseudo.panel(Panel::PseudoDepth).expect("the depth panel"),
+        "not the pseudo-depth map"
+    );
+
+    let truth_texts = texts(&truth.composite_canvas);
+    for expected in [
+        "GT depth (mm)",
+        "GT depth: 3000 mm ",
+        " 250 mm",
+        "   kept 400–900 mm",
+    ] {
+        assert!(
+            truth_texts.iter().any(|text| text == expected),
+            "{expected:?} in {truth_texts:?}"
+        );
+    }
+    let pseudo_texts = texts(&pseudo.composite_canvas);
+    assert!(pseudo_texts.iter().any(|text| text == "Pseudo-depth"));
+    assert!(pseudo_texts.iter().any(|text| text == "Pseudo-depth: far "));
+    assert!(
+        pseudo_texts
+            .iter()
+            .any(|text| text == "   mask on depth 400–900 mm"),
+        "{pseudo_texts:?}"
+    );
+    assert!(!pseudo_texts.iter().any(|text| text.contains("GT depth")));
 }

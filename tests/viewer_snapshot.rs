@@ -332,3 +332,159 @@ fn an_inapplicable_mask_is_disabled_and_named_on_the_masked_panel() {
         0
     );
 }
+
+/// File > Export clip… opens the clip window; an export of three frames of two panels as a
+/// GIF runs off the UI thread (the same code as `sharp-viewer clip`), and the window names
+/// the absolute path of a GIF holding one composite per frame of the range, with nothing
+/// else left in the folder.
+#[test]
+fn exporting_a_clip_from_the_viewer_writes_a_gif_of_the_range() {
+    use sharp_viewer::figure::{Layout, Panel};
+    use sharp_viewer::ui::CLIP_WINDOW_TITLE;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let models = common::fixture_models(dir.path());
+    let mut harness = viewer(dir.path(), &models, 0);
+    step_until(&mut harness, "frame 0", |app| {
+        shown_position(app) == Some(0)
+    });
+    assert!(harness.query_by_label("Export").is_none());
+    harness.get_by_label("File").click();
+    harness.run_steps(3);
+    harness.get_by_label("Export clip…").click();
+    harness.run_steps(3);
+    harness.get_by_label(CLIP_WINDOW_TITLE);
+
+    let clips = dir.path().join("clips");
+    let window = harness.state_mut().clip_export_mut();
+    window.set_range(2, 4);
+    window.set_folder(&clips);
+    window.set_panels(&[Panel::Rgb, Panel::Masked]);
+    harness.run_steps(2);
+    harness.get_by_label("GIF").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export").click();
+    step_until(&mut harness, "the clip", |app| {
+        !app.clip_export().running() && app.clip_export().outcome().is_some()
+    });
+
+    let outcome = harness.state().clip_export().outcome().cloned();
+    let message = match outcome {
+        Some(Ok(message)) => message,
+        other => panic!("no clip: {other:?}"),
+    };
+    let path = clips.join("subject1_h1_0_frame000002_to_000004.gif");
+    assert!(path.is_absolute());
+    assert!(
+        message.contains(&path.display().to_string()) && message.contains("3 frames"),
+        "{message}"
+    );
+    harness.get_by_label(&message);
+    let names: Vec<_> = std::fs::read_dir(&clips)
+        .expect("the clips folder")
+        .map(|entry| entry.expect("entry").file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "only the clip: {names:?}");
+
+    let frame = harness
+        .state()
+        .current_result()
+        .expect("a result")
+        .frame
+        .rgb
+        .clone();
+    let decoder = gif::DecodeOptions::new()
+        .read_info(std::fs::File::open(&path).expect("the GIF"))
+        .expect("a GIF");
+    let gap = Layout::default().spacing as u32;
+    assert_eq!(
+        u32::from(decoder.width()),
+        2 * (frame.width() + gap) + gap,
+        "two panels in a row at scale 1"
+    );
+    let mut decoder = decoder;
+    let mut frames = 0;
+    while decoder.read_next_frame().expect("a frame").is_some() {
+        frames += 1;
+    }
+    assert_eq!(frames, 3, "frames 2, 3 and 4");
+}
+
+/// F12's depth panel shows the depth map the window's depth panel shows: the ground truth
+/// (the viewer's millimetre colour map of the frame's depth file) when the window shows
+/// it, pseudo-depth when the window does.
+#[test]
+fn the_exported_depth_panel_shows_what_the_window_shows() {
+    use sharp_viewer::viz::DepthColormap;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let models = common::fixture_models(dir.path());
+    let mut harness = viewer(dir.path(), &models, 2);
+    harness.state_mut().settings_mut().estimate_depth = true;
+    harness.state_mut().settings_mut().depth_panel_pseudo = false;
+    harness.state().apply_settings();
+    step_until(&mut harness, "frame 2 with both depth maps", |app| {
+        app.current_result().is_some_and(|result| {
+            result.frame.position == 2
+                && result.settings.estimate_depth
+                && result.processed.pseudo_depth.is_some()
+                && result.frame.depth_mm.is_some()
+        })
+    });
+    let export = |harness: &mut Harness<'static, ViewerApp>| {
+        harness.key_press(egui::Key::F12);
+        harness.run_steps(1);
+        step_until(harness, "the figure", |app| {
+            app.figure_notice()
+                .is_some_and(|notice| notice.starts_with("figure written"))
+        });
+        image::open(
+            dir.path()
+                .join("figures/subject1_h1_0_frame000002_depth.png"),
+        )
+        .expect("the depth panel decodes")
+        .into_rgb8()
+    };
+    let result = harness.state().current_result().expect("a result").clone();
+    let truth = DepthColormap::default().colorize_mm(
+        result
+            .frame
+            .depth_mm
+            .as_deref()
+            .expect("ground-truth depth"),
+    );
+    // The share of the panel (below its label, at twice the frame size) that shows the
+    // ground-truth colour map.
+    let truth_share = |panel: &image::RgbImage| {
+        let (width, height) = truth.dimensions();
+        assert_eq!(panel.dimensions(), (2 * width, 2 * height));
+        let rows = height / 4..height;
+        let matching = rows
+            .clone()
+            .flat_map(|y| (0..width).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let reference = truth.get_pixel(x, y).0;
+                let shown = panel.get_pixel(2 * x, 2 * y).0;
+                shown
+                    .iter()
+                    .zip(reference)
+                    .all(|(a, b)| a.abs_diff(b) <= 12)
+            })
+            .count();
+        matching as f64 / (rows.len() as u32 * width) as f64
+    };
+    let shown_truth = export(&mut harness);
+    assert!(
+        truth_share(&shown_truth) > 0.95,
+        "the ground truth: {}",
+        truth_share(&shown_truth)
+    );
+
+    harness.state_mut().settings_mut().depth_panel_pseudo = true;
+    let shown_pseudo = export(&mut harness);
+    assert!(
+        truth_share(&shown_pseudo) < 0.5,
+        "pseudo-depth, not the ground truth: {}",
+        truth_share(&shown_pseudo)
+    );
+}

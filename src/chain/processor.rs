@@ -11,7 +11,7 @@ use image::{GrayImage, RgbImage};
 
 use super::depth_ahead::{AheadJob, DepthAheadThread};
 use super::depth_cache::DepthCache;
-use super::hands_pose::{HandsSettings, PoseBackend, RootDepthSource, mediapipe_pose};
+use super::hands_pose::{HandsSettings, PoseBackend, mediapipe_pose};
 use super::report::FrameReport;
 use super::settings::{ACTION_WINDOW_SECONDS, ActionInput, MaskSettings, ProcessSettings};
 use super::stage::Stage;
@@ -243,9 +243,7 @@ impl FrameProcessor {
         let mut problems = FrameReport::default();
 
         let mediapipe = settings.pose_backend == PoseBackend::MediaPipe;
-        let needs_pseudo = settings.estimate_depth
-            || (settings.mask.depth == DepthUnit::InverseDepth8 && settings.mask.range.is_some())
-            || (mediapipe && settings.hands.root_depth == RootDepthSource::PseudoDepth);
+        let needs_pseudo = settings.needs_pseudo_depth();
         let pseudo_depth = if needs_pseudo {
             self.pseudo_depth(frame, &mut timings, &mut problems)
         } else {

@@ -45,3 +45,14 @@ pub struct ProcessSettings {
     /// Whether and how the joints are smoothed over time (with hand identities kept).
     pub smoothing: SmoothingSettings,
 }
+
+impl ProcessSettings {
+    /// Whether frames get a pseudo-depth map: asked for, or needed by the mask or by
+    /// MediaPipe's hand depth.
+    pub fn needs_pseudo_depth(&self) -> bool {
+        self.estimate_depth
+            || (self.mask.depth == DepthUnit::InverseDepth8 && self.mask.range.is_some())
+            || (self.pose_backend == PoseBackend::MediaPipe
+                && self.hands.root_depth == super::hands_pose::RootDepthSource::PseudoDepth)
+    }
+}

@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::{EngineArgs, MaskArgs};
-use crate::chain::Processed;
-use crate::figure::{FigureInput, FigureOptions, render_figure, write_figure};
+use crate::figure::{
+    FigureInput, FigureOptions, missing_panels, render_figure, unusable_models, write_figure,
+};
 use crate::source::FrameSource;
 
 /// Which frames of which take, and where their files go.
@@ -25,7 +26,9 @@ pub struct FigureRequest<'a> {
 }
 
 /// Processes the frames `request` names of a take under `path` and writes their figures
-/// (PNG, and SVG when asked); prints the absolute path of every file written.
+/// (PNG, and SVG when asked); prints the absolute path of every file written. Refuses,
+/// before any frame, when a model the panels need is not usable, and at a frame whose
+/// chain did not produce every panel.
 pub fn run(
     path: &Path,
     request: &FigureRequest<'_>,
@@ -44,6 +47,12 @@ pub fn run(
     let length = source.info().frame_count;
     let out = std::path::absolute(out)
         .with_context(|| format!("{}: cannot make the path absolute", out.display()))?;
+    let unusable = unusable_models(processor.models(), &settings, &options);
+    anyhow::ensure!(
+        unusable.is_empty(),
+        "no figure written: {}",
+        unusable.join("; ")
+    );
     for &position in frames {
         anyhow::ensure!(
             position < length,
@@ -59,7 +68,7 @@ pub fn run(
                 problem.severity.name()
             );
         }
-        let missing = missing_panels(&processed);
+        let missing = missing_panels(&processed, &options);
         anyhow::ensure!(
             missing.is_empty(),
             "{take_name} frame {position}: no figure written, it would show {}",
@@ -73,21 +82,4 @@ pub fn run(
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// What a figure of `processed` would show wrongly: a blank pseudo-depth panel (no
-/// usable depth model), an unmasked frame in the "masked" panel, no prediction (no
-/// usable pose model). Empty when every panel shows what its name says.
-fn missing_panels(processed: &Processed) -> Vec<String> {
-    let mut missing = Vec::new();
-    if processed.pseudo_depth.is_none() {
-        missing.push("a blank pseudo-depth panel (the depth model is not usable)".to_owned());
-    }
-    if let Some(reason) = &processed.mask_skipped {
-        missing.push(format!("the unmasked frame as the masked panel ({reason})"));
-    }
-    if processed.pose.is_none() {
-        missing.push("no predicted pose (the pose model is not usable)".to_owned());
-    }
-    missing
 }

@@ -581,7 +581,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             mask,
         }) => clip::run(
             &path,
-            &clip::ClipRequest {
+            &clip::ClipArgs {
                 take: take.as_deref(),
                 from,
                 to,

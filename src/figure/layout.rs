@@ -11,7 +11,7 @@ use image::{Rgb, RgbImage};
 
 use super::canvas::{Canvas, Shape};
 use super::font::FontError;
-use super::{FigureInput, FigureOptions, Panel};
+use super::{DepthPanel, FigureInput, FigureOptions, Panel};
 use crate::eval::FrameOutcome;
 use crate::geometry::Hand;
 use crate::mask::DepthUnit;
@@ -143,28 +143,45 @@ pub fn compose(
     let spacing = layout.spacing.max(0.0);
     let (columns, rows) = layout.grid(panels.len());
     let size = text_size(cell.y);
-    let width = columns as f32 * (cell.x + spacing) + spacing;
-    let annotation = layout.annotate.then(|| annotation_text(input, outcome));
+    let grid_width = columns as f32 * (cell.x + spacing) + spacing;
+    let annotation = if layout.annotate {
+        let text = annotation_text(input, outcome);
+        Some(label(theme.background(), theme.text(), size, &text)?)
+    } else {
+        None
+    };
+    // The figure grows to hold an annotation or a legend entry wider than the panels (one
+    // narrow panel), the panels centred, so that no text is cut off at its edge; the
+    // legend wraps at the width that leaves.
+    let width = annotation.as_ref().map_or(grid_width, |line| {
+        grid_width.max(line.size.x + 2.0 * spacing)
+    });
     let legend = if layout.legend {
         Some(legend(input, options, size, width - 2.0 * spacing)?)
     } else {
         None
     };
+    let width = legend
+        .as_ref()
+        .map_or(width, |legend| width.max(legend.size.x + 2.0 * spacing));
+    let grid_left = ((width - grid_width) / 2.0).round();
     let line_height = super::font::text_size("Mg", size)?.1;
     let grid_top = spacing + annotation.as_ref().map_or(0.0, |_| line_height + spacing);
     let grid_height = rows as f32 * (cell.y + spacing);
     let height = grid_top + grid_height + legend.as_ref().map_or(0.0, |l| l.size.y + spacing);
     let mut canvas = Canvas::new(Vec2::new(width, height), theme.background());
-    if let Some(text) = annotation {
-        canvas.text(Vec2::splat(spacing), size, theme.text(), &text)?;
-    }
     for (index, (_, panel)) in panels.iter().enumerate() {
         let (column, row) = (index % columns, index / columns);
         let origin = Vec2::new(
-            spacing + column as f32 * (cell.x + spacing),
+            grid_left + spacing + column as f32 * (cell.x + spacing),
             grid_top + row as f32 * (cell.y + spacing),
         );
         canvas.place(panel.clone(), origin);
+    }
+    // After the panels: the composite's first nested canvases are the panels
+    // (`render_figure` draws them from their rasters).
+    if let Some(annotation) = annotation {
+        canvas.place(annotation, Vec2::splat(spacing));
     }
     if let Some(legend) = legend {
         canvas.place(legend, Vec2::new(spacing, grid_top + grid_height));
@@ -201,12 +218,15 @@ fn range_text(input: &FigureInput<'_>) -> String {
     }
 }
 
-/// Lays legend entries left to right, wrapping at `width`.
+/// Lays legend entries left to right, wrapping at `width`; an entry wider than that
+/// gets a row of its own and widens the legend.
 struct Flow {
     canvas: Canvas,
     caret: Vec2,
     row_height: f32,
     gap: f32,
+    /// The right edge of the widest row so far.
+    widest: f32,
 }
 
 impl Flow {
@@ -217,12 +237,14 @@ impl Flow {
         }
         let size = entry.size;
         self.canvas.place(entry, self.caret);
+        self.widest = self.widest.max(self.caret.x + size.x);
         self.caret.x += size.x + self.gap;
         self.row_height = self.row_height.max(size.y);
     }
 
     fn finish(mut self) -> Canvas {
         self.canvas.size.y = self.caret.y + self.row_height;
+        self.canvas.size.x = self.canvas.size.x.max(self.widest.ceil());
         self.canvas
     }
 }
@@ -303,6 +325,7 @@ fn legend(
         caret: Vec2::ZERO,
         row_height: 0.0,
         gap: size,
+        widest: 0.0,
     };
     let panels = &options.layout.panels;
     let skeletons = panels.iter().any(|panel| {
@@ -358,26 +381,76 @@ fn legend(
         )?);
     }
     if panels.contains(&Panel::PseudoDepth) {
-        flow.add(depth_bar(input, background, text, size)?);
+        flow.add(depth_bar(
+            input,
+            options.display.depth,
+            background,
+            text,
+            size,
+        )?);
     }
     Ok(flow.finish())
 }
 
-/// "Pseudo-depth far [colour bar] near", the kept range marked on the bar (outside it
-/// dimmed towards the background) when pseudo-depth drives the mask.
+/// What the depth colour bar says: its title, its ends, and where (0 far .. 1 near along
+/// the bar) the mask's kept range lies when the mask uses this depth map.
+struct DepthScale {
+    far: String,
+    near: String,
+    kept: Option<(f32, f32)>,
+}
+
+impl DepthScale {
+    /// The scale of the depth map `depth` shows, with `input`'s mask marked on it.
+    fn of(input: &FigureInput<'_>, depth: DepthPanel) -> Self {
+        match depth {
+            DepthPanel::Pseudo => Self {
+                far: "Pseudo-depth: far ".to_owned(),
+                near: " near".to_owned(),
+                kept: match (input.mask.range, input.mask.depth) {
+                    (Some(range), DepthUnit::InverseDepth8) => Some((
+                        range.near.clamp(0.0, 255.0) / 255.0,
+                        range.far.clamp(0.0, 255.0) / 255.0,
+                    )),
+                    _ => None,
+                },
+            },
+            DepthPanel::GroundTruth => {
+                // The viewer's colour map: near_mm red at the right end, far_mm blue.
+                let colors = crate::viz::DepthColormap::default();
+                let span = (colors.far_mm - colors.near_mm).max(1.0);
+                let along = |mm: f32| ((colors.far_mm - mm) / span).clamp(0.0, 1.0);
+                Self {
+                    far: format!("GT depth: {:.0} mm ", colors.far_mm),
+                    near: format!(" {:.0} mm", colors.near_mm),
+                    kept: match (input.mask.range, input.mask.depth) {
+                        (Some(range), DepthUnit::Millimetres) => {
+                            Some((along(range.far), along(range.near)))
+                        }
+                        _ => None,
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// "Pseudo-depth: far [colour bar] near" (or "GT depth: 3000 mm [colour bar] 250 mm"),
+/// the kept range marked on the bar (outside it dimmed towards the background) when the
+/// depth map shown drives the mask.
 fn depth_bar(
     input: &FigureInput<'_>,
+    depth: DepthPanel,
     background: [u8; 3],
     text: [u8; 3],
     size: f32,
 ) -> Result<Canvas, FontError> {
-    let kept = match (input.mask.range, input.mask.depth) {
-        (Some(range), DepthUnit::InverseDepth8) => Some(range),
-        _ => None,
-    };
+    let scale = DepthScale::of(input, depth);
+    let kept = scale.kept;
     let bar = RgbImage::from_fn(256, 1, |value, _| {
-        let color = crate::viz::turbo(value as f32 / 255.0);
-        let inside = kept.is_none_or(|range| range.contains(value as f32));
+        let along = value as f32 / 255.0;
+        let color = crate::viz::turbo(along);
+        let inside = kept.is_none_or(|(low, high)| (low..=high).contains(&along));
         if inside {
             Rgb(color)
         } else {
@@ -386,34 +459,40 @@ fn depth_bar(
             }))
         }
     });
-    let (left_width, height) = super::font::text_size("Pseudo-depth: far ", size)?;
-    let (right_width, _) = super::font::text_size(" near", size)?;
+    let (left_width, height) = super::font::text_size(&scale.far, size)?;
+    let (right_width, _) = super::font::text_size(&scale.near, size)?;
     let bar_width = size * 10.0;
     let bar_top = height * 0.2;
     let bar_height = height * 0.6;
-    let suffix = match (input.mask.range, input.mask.depth) {
-        (Some(range), DepthUnit::InverseDepth8) => {
+    let suffix = match (input.mask.range, input.mask.depth, depth) {
+        (Some(range), DepthUnit::InverseDepth8, DepthPanel::Pseudo) => {
             format!("   kept {:.0}–{:.0}", range.near, range.far)
         }
-        (Some(range), DepthUnit::Millimetres) => {
+        (Some(range), DepthUnit::Millimetres, DepthPanel::GroundTruth) => {
+            format!("   kept {:.0}–{:.0} mm", range.near, range.far)
+        }
+        (Some(range), DepthUnit::InverseDepth8, DepthPanel::GroundTruth) => {
+            format!("   mask on pseudo-depth {:.0}–{:.0}", range.near, range.far)
+        }
+        (Some(range), DepthUnit::Millimetres, DepthPanel::Pseudo) => {
             format!("   mask on depth {:.0}–{:.0} mm", range.near, range.far)
         }
-        (None, _) => "   no mask".to_owned(),
+        (None, _, _) => "   no mask".to_owned(),
     };
     let (suffix_width, _) = super::font::text_size(&suffix, size)?;
     let mut canvas = Canvas::new(
         Vec2::new(left_width + bar_width + right_width + suffix_width, height),
         background,
     );
-    canvas.text(Vec2::ZERO, size, text, "Pseudo-depth: far ")?;
+    canvas.text(Vec2::ZERO, size, text, &scale.far)?;
     canvas.push(Shape::Image {
         origin: Vec2::new(left_width, bar_top),
         size: Vec2::new(bar_width, bar_height),
         image: Arc::new(bar),
     });
-    if let Some(range) = kept {
-        for value in [range.near, range.far] {
-            let x = left_width + bar_width * (value.clamp(0.0, 255.0) / 255.0);
+    if let Some((low, high)) = kept {
+        for along in [low, high] {
+            let x = left_width + bar_width * along;
             canvas.push(Shape::Line {
                 from: Vec2::new(x, 0.0),
                 to: Vec2::new(x, height),
@@ -422,7 +501,12 @@ fn depth_bar(
             });
         }
     }
-    canvas.text(Vec2::new(left_width + bar_width, 0.0), size, text, " near")?;
+    canvas.text(
+        Vec2::new(left_width + bar_width, 0.0),
+        size,
+        text,
+        &scale.near,
+    )?;
     canvas.text(
         Vec2::new(left_width + bar_width + right_width, 0.0),
         size,

@@ -14,6 +14,7 @@ mod layout;
 mod outcome;
 mod panels;
 mod raster;
+mod readiness;
 mod svg;
 
 use std::path::{Path, PathBuf};
@@ -23,14 +24,19 @@ use image::{GrayImage, ImageEncoder, RgbImage};
 
 pub use camera::{CameraPreset, FigureCamera, UnknownPreset};
 pub use canvas::{Canvas, Shape};
-pub use clip::{ClipError, ClipFormat, ClipWriter, UnknownClipFormat};
+pub use clip::{
+    ClipError, ClipExportError, ClipFormat, ClipProgress, ClipRequest, ClipWriter, ClipWritten,
+    UnknownClipFormat, clip_format, export_clip,
+};
 pub use font::FontError;
 pub use layout::{Layout, Theme, UnknownTheme, annotation_text};
 pub use outcome::pose_outcome;
+pub use readiness::{missing_panels, unusable_models};
 pub use svg::{SvgError, to_svg};
 
 use crate::chain::{MaskSettings, PoseOutcome, Processed};
 use crate::dataset::annotations::ObjectPose;
+use crate::dataset::images::DepthMillimetres;
 use crate::geometry::{CameraIntrinsics, TwoHands};
 use crate::source::Frame;
 
@@ -61,7 +67,8 @@ pub enum FigureError {
 pub enum Panel {
     /// The frame with the 2D skeleton over it.
     Rgb,
-    /// The pseudo-depth map, colour-mapped.
+    /// The depth map, colour-mapped: pseudo-depth, or the ground truth where
+    /// [`DisplayOptions::depth`] says so (the file part stays `depth`).
     PseudoDepth,
     /// The range-masked frame.
     Masked,
@@ -89,6 +96,15 @@ impl Panel {
             Self::Masked => "masked",
             Self::Pose2d => "pose2d",
             Self::Skeleton3d => "skeleton3d",
+        }
+    }
+
+    /// The panel's label in a figure drawn with `display`: the depth panel says which
+    /// depth map it shows.
+    pub fn label_for(self, display: &DisplayOptions) -> &'static str {
+        match (self, display.depth) {
+            (Self::PseudoDepth, DepthPanel::GroundTruth) => "GT depth (mm)",
+            _ => self.label(),
         }
     }
 
@@ -147,6 +163,8 @@ pub struct FigureInput<'a> {
     pub rgb: &'a RgbImage,
     /// The 8-bit pseudo-depth map, when depth was estimated.
     pub pseudo_depth: Option<&'a GrayImage>,
+    /// The ground-truth depth (millimetres), when the source has it.
+    pub depth_mm: Option<&'a DepthMillimetres>,
     /// The range-masked frame.
     pub masked: &'a RgbImage,
     /// How the frame was masked.
@@ -175,6 +193,7 @@ impl<'a> FigureInput<'a> {
             frame_number: frame.number,
             rgb: &frame.rgb,
             pseudo_depth: processed.pseudo_depth.as_deref(),
+            depth_mm: frame.depth_mm.as_deref(),
             masked: &processed.masked,
             mask,
             pose: processed.pose.as_ref(),
@@ -194,6 +213,16 @@ impl<'a> FigureInput<'a> {
     }
 }
 
+/// Which depth map the depth panel shows, as the viewer's depth panel does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DepthPanel {
+    /// SHARP's 8-bit pseudo-depth (inverse depth; near is red).
+    #[default]
+    Pseudo,
+    /// The ground-truth depth in millimetres (near is red).
+    GroundTruth,
+}
+
 /// What the panels show, as the viewer's display options do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DisplayOptions {
@@ -208,6 +237,8 @@ pub struct DisplayOptions {
     pub object: bool,
     /// The recording camera's frustum in the 3D panel.
     pub camera_frustum: bool,
+    /// The depth map of the depth panel.
+    pub depth: DepthPanel,
 }
 
 impl Default for DisplayOptions {
@@ -218,6 +249,7 @@ impl Default for DisplayOptions {
             color_by_error: false,
             object: true,
             camera_frustum: true,
+            depth: DepthPanel::Pseudo,
         }
     }
 }
@@ -293,7 +325,7 @@ fn canvases(
         .map(|&panel| {
             let mut canvas = panels::panel_canvas(panel, input, options, outcome.as_ref());
             if options.labels {
-                draw_label(&mut canvas, panel.label())?;
+                draw_label(&mut canvas, panel.label_for(&options.display))?;
             }
             Ok((panel, canvas))
         })

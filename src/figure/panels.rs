@@ -9,7 +9,7 @@ use image::RgbImage;
 
 use super::camera::FigureCamera;
 use super::canvas::{Canvas, Shape};
-use super::{FigureInput, FigureOptions, Panel, Theme};
+use super::{DepthPanel, FigureInput, FigureOptions, Panel, Theme};
 use crate::eval::FrameOutcome;
 use crate::geometry::{Hand, JOINTS_PER_HAND, SKELETON_BONES};
 use crate::viz::{DepthColormap, recording_camera_edges};
@@ -65,8 +65,14 @@ pub fn panel_canvas(
             }
         }
         Panel::PseudoDepth => {
-            if let Some(depth) = input.pseudo_depth {
-                canvas.push(image(Arc::new(DepthColormap::colorize_inverse8(depth))));
+            let picture = match options.display.depth {
+                DepthPanel::Pseudo => input.pseudo_depth.map(DepthColormap::colorize_inverse8),
+                DepthPanel::GroundTruth => input
+                    .depth_mm
+                    .map(|depth| DepthColormap::default().colorize_mm(depth)),
+            };
+            if let Some(picture) = picture {
+                canvas.push(image(Arc::new(picture)));
             }
         }
         Panel::Masked => {

@@ -132,6 +132,15 @@ impl Pipeline {
         self.send_source(SourceCommand::Open(spec));
     }
 
+    /// Asks for another reader of the open seekable source, independent of the viewer's
+    /// own (a clip export reads a range of frames while the viewer goes on); the answer,
+    /// `None` when the source cannot be read so, arrives on the returned channel.
+    pub fn source_reader(&self) -> Receiver<Option<Box<dyn crate::source::FrameSource>>> {
+        let (answer, reader) = crossbeam_channel::bounded(1);
+        self.send_source(SourceCommand::Reader(answer));
+        reader
+    }
+
     /// Asks for the frame at `position`.
     pub fn seek(&self, position: usize) {
         self.send_source(SourceCommand::Seek(Seek {

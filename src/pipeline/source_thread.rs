@@ -45,6 +45,9 @@ pub(super) enum SourceCommand {
     HoldAnalysis(bool),
     StartRecording(PathBuf),
     StopRecording,
+    /// Asks for another reader of the open seekable source (`None` for a camera, nothing
+    /// open, or a source that cannot be read in parallel).
+    Reader(Sender<Option<Box<dyn crate::source::FrameSource>>>),
 }
 
 /// The pose the worker predicted for a live frame, for the recorder.
@@ -251,6 +254,14 @@ impl SourceThread {
             }
             SourceCommand::StartRecording(root) => self.start_recording(root),
             SourceCommand::StopRecording => self.stop_recording(),
+            SourceCommand::Reader(answer) => {
+                let reader = match &self.active {
+                    Active::Seekable(scrubber) => scrubber.reader(),
+                    _ => None,
+                };
+                // The asker may have given up; nobody is left to tell.
+                let _ = answer.send(reader);
+            }
         }
     }
 

@@ -40,6 +40,8 @@ pub struct Scrubber {
     failed: HashSet<usize>,
     decoded: u64,
     workers: usize,
+    /// A reader kept aside to hand out more readers of the same frames ([`Scrubber::reader`]).
+    spare: Option<Box<dyn FrameSource>>,
 }
 
 impl Scrubber {
@@ -52,6 +54,7 @@ impl Scrubber {
     ) -> std::io::Result<Self> {
         let info = source.info().clone();
         let sequential = source.sequential();
+        let spare = source.split_reader();
         let mut readers = Vec::new();
         for _ in 1..max_workers.max(1) {
             match source.split_reader() {
@@ -72,12 +75,20 @@ impl Scrubber {
             failed: HashSet::new(),
             decoded: 0,
             workers,
+            spare,
         })
     }
 
     /// What the source is.
     pub fn info(&self) -> &SourceInfo {
         &self.info
+    }
+
+    /// Another reader of the same frames, independent of the decode threads (a clip
+    /// export reads the take from start to end while the viewer scrubs); `None` when the
+    /// source cannot be read in parallel.
+    pub fn reader(&self) -> Option<Box<dyn FrameSource>> {
+        self.spare.as_ref()?.split_reader()
     }
 
     /// Asks for the frame at `position`: returns it at once when cached, else queues it

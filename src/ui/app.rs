@@ -6,6 +6,7 @@ use std::time::Instant;
 use egui::{Color32, Key, RichText, Ui};
 
 use super::action_panel::action_section;
+use super::clip_export::{ClipContext, ClipExportWindow};
 use super::controls::{
     MaskAvailability, display_controls, mask_controls, source_details, timing_readout,
 };
@@ -95,6 +96,11 @@ pub struct ViewerApp {
     figure_notice: Option<String>,
     /// The figure being written, if any.
     figure_export: Option<FigureExport>,
+    /// The clip export window and its running export.
+    clip_export: ClipExportWindow,
+    /// The models, provider and masking the worker was last told to use (a clip export
+    /// loads its own copy).
+    worker_options: WorkerOptions,
     /// Where figures go.
     figure_folder: std::path::PathBuf,
     /// Whether the pipeline was told to hold analysis (timeline dragged, analysis slow).
@@ -116,6 +122,7 @@ impl ViewerApp {
             settings.pose_backend = backend;
         }
         let ctx = cc.egui_ctx.clone();
+        let worker_options = launch.worker.clone();
         let pipeline = Pipeline::spawn(
             settings.process_settings(),
             launch.worker,
@@ -144,6 +151,8 @@ impl ViewerApp {
             sources,
             figure_notice: None,
             figure_export: None,
+            clip_export: ClipExportWindow::new(&launch.figure_folder),
+            worker_options,
             figure_folder: launch.figure_folder,
             analysis_held: false,
             help: Help::default(),
@@ -155,6 +164,16 @@ impl ViewerApp {
     /// tests).
     pub fn figure_notice(&self) -> Option<&str> {
         self.figure_notice.as_deref()
+    }
+
+    /// The clip export window (for tests).
+    pub fn clip_export(&self) -> &ClipExportWindow {
+        &self.clip_export
+    }
+
+    /// The clip export window, to set it up (for tests).
+    pub fn clip_export_mut(&mut self) -> &mut ClipExportWindow {
+        &mut self.clip_export
     }
 
     /// The newest result shown, if any (for tests).
@@ -353,7 +372,12 @@ impl ViewerApp {
             .as_ref()
             .map_or("frame", |source| source.name.as_str())
             .to_owned();
-        let options = viewer_figure_options(&self.settings);
+        // The depth map the window's depth panel shows for this frame.
+        let depth = self.settings.depth_panel(
+            result.processed.pseudo_depth.is_some(),
+            result.frame.depth_mm.is_some(),
+        );
+        let options = viewer_figure_options(&self.settings, depth);
         let started = FigureExport::start(
             result,
             take,
@@ -454,6 +478,24 @@ impl ViewerApp {
                         ui.close();
                         self.export_figure(ui.ctx());
                     }
+                    let seekable = self.source.as_ref().is_some_and(|source| !source.live);
+                    if ui
+                        .add_enabled(seekable, egui::Button::new("Export clip…"))
+                        .on_hover_text(
+                            "a range of frames of the take, chosen panels, as GIF or mp4, \
+                             every frame analysed as playback does",
+                        )
+                        .clicked()
+                    {
+                        ui.close();
+                        if let Some(source) = &self.source {
+                            self.clip_export.open_at(
+                                self.playback.position(),
+                                source.frame_count,
+                                source.fps,
+                            );
+                        }
+                    }
                     if ui.button("Quit").clicked() {
                         ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                     }
@@ -539,6 +581,7 @@ impl ViewerApp {
                     ) {
                         self.hands = None;
                         self.models.clear();
+                        self.worker_options.models = paths.clone();
                         self.pipeline.load_models(paths);
                     }
                     ui.separator();
@@ -677,6 +720,15 @@ impl eframe::App for ViewerApp {
         self.central(ui);
         self.help.window(&ctx);
         self.picker.show(&ctx);
+        self.clip_export.show(
+            &ctx,
+            &ClipContext {
+                source: self.source.as_ref(),
+                pipeline: &self.pipeline,
+                worker: &self.worker_options,
+                settings: &self.settings,
+            },
+        );
         if self.playback.is_playing()
             || matches!(self.status, Status::Opening | Status::Generating { .. })
         {

@@ -7,8 +7,8 @@ use super::background::{BackgroundJob, JobState, Wake};
 use super::settings::ViewerSettings;
 use super::skeleton_view::OrbitCamera;
 use crate::figure::{
-    DisplayOptions, FigureCamera, FigureInput, FigureOptions, Layout, Panel, render_figure,
-    write_figure,
+    DepthPanel, DisplayOptions, FigureCamera, FigureInput, FigureOptions, Layout, Panel,
+    render_figure, write_figure,
 };
 use crate::pipeline::FrameResult;
 
@@ -72,8 +72,10 @@ fn export(
 /// The figure of what the window shows: its four panels in its 2x2 grid with their
 /// names, the 3D panel seen as the 3D view shows it (recording camera and object points
 /// included), skeletons where the display options draw them and in their error colours
-/// when those are on, with the legend and the frame's annotation.
-pub fn viewer_figure_options(settings: &ViewerSettings) -> FigureOptions {
+/// when those are on, the depth map `depth` in the depth panel (the one the window's depth
+/// panel shows, [`ViewerSettings::depth_panel`]), with the legend and the frame's
+/// annotation.
+pub fn viewer_figure_options(settings: &ViewerSettings, depth: DepthPanel) -> FigureOptions {
     FigureOptions {
         camera: FigureCamera::View {
             view: settings.camera_3d.view(),
@@ -86,6 +88,7 @@ pub fn viewer_figure_options(settings: &ViewerSettings) -> FigureOptions {
             color_by_error: settings.color_by_error,
             object: true,
             camera_frustum: true,
+            depth,
         },
         layout: Layout {
             panels: vec![

@@ -7,6 +7,8 @@ mod background;
 mod browser;
 mod browser_filter;
 mod camera_panel;
+mod clip_export;
+mod clip_job;
 mod controls;
 mod depth_bar;
 mod error_plot;
@@ -32,6 +34,7 @@ mod timeline;
 mod trails;
 
 pub use app::{FIGURE_FOLDER, LaunchOptions, ViewerApp};
+pub use clip_export::{CLIP_WINDOW_TITLE, ClipExportWindow};
 pub use playback::Playback;
 pub use settings::{GridPanel, ViewerSettings};
 pub use skeleton_view::OrbitCamera;

@@ -3,6 +3,8 @@
 
 use egui::{Rect, RichText, Ui, pos2, vec2};
 
+use crate::figure::DepthPanel;
+
 use super::action_panel::banner_text;
 use super::depth_bar::{DEPTH_BAR_HEIGHT, depth_bar};
 use super::image_panel::{image_panel, panel_title, split_title, text_in};
@@ -299,15 +301,10 @@ fn depth_panel<'a>(
 ) -> (&'static str, Option<&'a egui::TextureHandle>, DepthUnit) {
     const PSEUDO: &str = "Pseudo-depth (DPT, 8-bit inverse; near = red)";
     const TRUTH: &str = "Depth (GT, mm; near = red)";
-    match (
-        &textures.pseudo_depth,
-        &textures.depth,
-        settings.depth_panel_pseudo,
-    ) {
-        (Some(pseudo), _, true) | (Some(pseudo), None, false) => {
-            (PSEUDO, Some(pseudo), DepthUnit::InverseDepth8)
-        }
-        (_, Some(truth), _) => (TRUTH, Some(truth), DepthUnit::Millimetres),
-        (None, None, _) => (TRUTH, None, DepthUnit::Millimetres),
+    let shown = settings.depth_panel(textures.pseudo_depth.is_some(), textures.depth.is_some());
+    match (shown, &textures.pseudo_depth, &textures.depth) {
+        (DepthPanel::Pseudo, Some(pseudo), _) => (PSEUDO, Some(pseudo), DepthUnit::InverseDepth8),
+        (DepthPanel::GroundTruth, _, Some(truth)) => (TRUTH, Some(truth), DepthUnit::Millimetres),
+        _ => (TRUTH, None, DepthUnit::Millimetres),
     }
 }

@@ -8,6 +8,7 @@ use crate::chain::{
     ACTION_WINDOW_SECONDS, ActionInput, HandsSettings, MaskSettings, PoseBackend, ProcessSettings,
     SmoothingSettings,
 };
+use crate::figure::DepthPanel;
 use crate::mask::{DepthRange, DepthUnit, RangePreset};
 
 /// Key under which the settings are stored.
@@ -149,6 +150,17 @@ impl ViewerSettings {
         MaskSettings {
             depth: self.mask_depth,
             range: self.masking_enabled.then(|| self.active_range()),
+        }
+    }
+
+    /// The depth map the depth panel shows for a frame that has pseudo-depth (`pseudo`)
+    /// and ground-truth depth (`truth`): pseudo-depth where the user prefers it and it is
+    /// there, else the ground truth where it is there (the panel is blank without either).
+    pub fn depth_panel(&self, pseudo: bool, truth: bool) -> DepthPanel {
+        if truth && !(pseudo && self.depth_panel_pseudo) {
+            DepthPanel::GroundTruth
+        } else {
+            DepthPanel::Pseudo
         }
     }
 

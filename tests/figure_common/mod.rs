@@ -8,6 +8,7 @@ use glam::{Vec2, Vec3};
 use image::{GrayImage, Luma, Rgb, RgbImage};
 use sharp_viewer::chain::{MaskSettings, PoseBackend, PoseOutcome};
 use sharp_viewer::dataset::annotations::ObjectPose;
+use sharp_viewer::dataset::images::DepthMillimetres;
 use sharp_viewer::figure::FigureInput;
 use sharp_viewer::geometry::{CameraIntrinsics, HandJoints, TwoHands};
 use sharp_viewer::infer::{FrameSize, HEATMAP_COUNT, HandPresence, PosePrediction};
@@ -27,13 +28,15 @@ pub fn hand() -> HandJoints {
 }
 
 /// A frame with everything a figure draws: a gradient frame and mask, a pseudo-depth
-/// ramp, the right hand as ground truth, a prediction displaced from it by a known
+/// ramp, a ground-truth depth ramp (300 mm at the top to 2800 mm at the bottom, no
+/// measurement in the left column), the right hand as ground truth, a prediction displaced from it by a known
 /// amount per joint (10 mm wrist and thumb, 40 mm index and middle, 80 mm ring and
 /// little: MPJPE 1010/21 mm), and an object.
 pub struct Scene {
     pub rgb: RgbImage,
     pub masked: RgbImage,
     pub depth: GrayImage,
+    pub depth_mm: DepthMillimetres,
     pub intrinsics: CameraIntrinsics,
     pub hands: TwoHands,
     pub pose: PoseOutcome,
@@ -99,6 +102,10 @@ impl Scene {
                 Rgb([0, if x < width / 2 { 0 } else { 160 }, 0])
             }),
             depth: GrayImage::from_fn(64, 36, |x, _| Luma([(x * 4) as u8])),
+            depth_mm: DepthMillimetres::from_fn(width, height, |x, y| {
+                let mm = 300 + 2500 * y / (height - 1).max(1);
+                Luma([if x == 0 { 0 } else { mm as u16 }])
+            }),
             intrinsics,
             hands: TwoHands {
                 left: None,
@@ -120,6 +127,7 @@ impl Scene {
             frame_number: 7,
             rgb: &self.rgb,
             pseudo_depth: Some(&self.depth),
+            depth_mm: Some(&self.depth_mm),
             masked: &self.masked,
             mask: MaskSettings {
                 depth: DepthUnit::InverseDepth8,

@@ -2,8 +2,10 @@
 //! video (H.264 through the FFmpeg libraries the video source already links, MPEG-4 part 2
 //! where the library has no H.264 encoder). Frames are pushed one at a time, so a clip of
 //! any length needs the memory of one frame; the file appears, complete, only when
-//! [`ClipWriter::finish`] succeeds.
+//! [`ClipWriter::finish`] succeeds. [`export_clip`] analyses and renders a range of frames
+//! of a source into one, for the `clip` command and the viewer alike.
 
+mod export;
 mod gif;
 #[cfg(feature = "video")]
 mod mp4;
@@ -12,6 +14,10 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use image::RgbImage;
+
+pub use export::{
+    ClipExportError, ClipProgress, ClipRequest, ClipWritten, clip_format, export_clip,
+};
 
 /// A clip's file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,95 @@
+//! Whether figures and clips would show what their panels' names say. A figure of a frame
+//! whose depth model is unusable would have a blank pseudo-depth panel and the unmasked
+//! frame as its "masked" panel; one without a usable pose model would draw no prediction.
+//! Both are refused: [`unusable_models`] before any frame (naming each model file and what
+//! is wrong with it), [`missing_panels`] for a frame the chain could not complete (a
+//! network that loaded but failed on the frame).
+
+use super::{DepthPanel, FigureOptions, Panel};
+use crate::chain::{PoseBackend, ProcessSettings, Processed};
+use crate::infer::{ModelKind, ModelSet, ModelStatus};
+use crate::mask::DepthUnit;
+
+/// Whether the figure's depth panel shows the pseudo-depth map.
+fn shows_pseudo_depth(options: &FigureOptions) -> bool {
+    options.layout.panels.contains(&Panel::PseudoDepth)
+        && options.display.depth == DepthPanel::Pseudo
+}
+
+/// Whether the figure's panels or its mask need the pseudo-depth map.
+fn needs_pseudo_depth(settings: &ProcessSettings, options: &FigureOptions) -> bool {
+    shows_pseudo_depth(options)
+        || (settings.mask.range.is_some() && settings.mask.depth == DepthUnit::InverseDepth8)
+}
+
+/// `status` in words when it is not ready: "the depth model FILE is missing (HINT)" or
+/// "the depth model FILE is unusable: WHY".
+fn not_ready<I>(what: &str, status: &ModelStatus<I>) -> Option<String> {
+    match status {
+        ModelStatus::Ready(_) => None,
+        ModelStatus::Missing { path, hint } => {
+            Some(format!("the {what} {} is missing ({hint})", path.display()))
+        }
+        ModelStatus::Invalid { path, message } => Some(format!(
+            "the {what} {} is unusable: {message}",
+            path.display()
+        )),
+    }
+}
+
+/// Why figures drawn as `options` say, processed with `settings` by `models`, would not show what
+/// their names say, one reason per model that is not usable (naming its file, what is
+/// wrong and what the figure would show instead); empty when every needed model is ready.
+pub fn unusable_models(
+    models: &ModelSet,
+    settings: &ProcessSettings,
+    options: &FigureOptions,
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let statuses = models.statuses();
+    let status = |kind: ModelKind| {
+        statuses
+            .iter()
+            .find(|(found, _)| *found == kind)
+            .map(|(_, status)| status)
+    };
+    if needs_pseudo_depth(settings, options)
+        && let Some(reason) = status(ModelKind::Depth).and_then(|s| not_ready("depth model", s))
+    {
+        reasons.push(format!(
+            "{reason}; the figure would show a blank pseudo-depth panel and the unmasked \
+             frame as the masked panel"
+        ));
+    }
+    let pose = match settings.pose_backend {
+        PoseBackend::Sharp => status(ModelKind::Pose).and_then(|s| not_ready("pose model", s)),
+        PoseBackend::MediaPipe => not_ready("MediaPipe Hands model folder", &models.hands_status()),
+    };
+    if let Some(reason) = pose {
+        reasons.push(format!("{reason}; the figure would draw no predicted pose"));
+    }
+    reasons
+}
+
+/// What a figure drawn as `options` say from `processed` would show wrongly: a blank pseudo-depth
+/// panel, an unmasked frame in the "masked" panel, no prediction, then the frame's own
+/// errors. Empty when every panel shows what its name says.
+pub fn missing_panels(processed: &Processed, options: &FigureOptions) -> Vec<String> {
+    let mut missing = Vec::new();
+    if shows_pseudo_depth(options) && processed.pseudo_depth.is_none() {
+        missing.push("a blank pseudo-depth panel".to_owned());
+    }
+    if let Some(reason) = &processed.mask_skipped {
+        missing.push(format!("the unmasked frame as the masked panel ({reason})"));
+    }
+    if processed.pose.is_none() {
+        missing.push("no predicted pose".to_owned());
+    }
+    if !missing.is_empty() && processed.problems.has_errors() {
+        missing.push(format!(
+            "the frame's errors: {}",
+            processed.problems.error_summary()
+        ));
+    }
+    missing
+}
