@@ -32,7 +32,7 @@ use crate::geometry::CameraIntrinsics;
 pub use cache::{CacheStats, FrameCache, frame_bytes};
 pub use catalog::{CatalogTake, DatasetCatalog, SceneEntry, SubjectEntry, TakeHealth};
 pub use intrinsics::{IntrinsicsChoice, IntrinsicsError, ResolvedIntrinsics, h2o_scaled};
-pub use path_kind::{PathKind, VIDEO_EXTENSIONS, classify_path};
+pub use path_kind::{PathKind, VIDEO_EXTENSIONS, classify_path, has_extension};
 pub use prefetch::{DecodePool, Decoded};
 pub use recorder::{
     RecordError, Recorder, RecordingSummary, next_take_dir, own_pose_from_prediction,

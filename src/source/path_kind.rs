@@ -7,6 +7,17 @@ use crate::dataset::EGO_CAMERA_FOLDER;
 /// File extensions opened as video.
 pub const VIDEO_EXTENSIONS: [&str; 6] = ["mp4", "mkv", "mov", "avi", "webm", "m4v"];
 
+/// Whether `path`'s extension is one of `extensions` (compared without case).
+pub fn has_extension(path: &Path, extensions: &[&str]) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            extensions
+                .iter()
+                .any(|wanted| extension.eq_ignore_ascii_case(wanted))
+        })
+}
+
 /// What a path points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PathKind {
@@ -23,14 +34,7 @@ pub enum PathKind {
 /// Classifies `path` by looking at it (no deep scan).
 pub fn classify_path(path: &Path) -> PathKind {
     if path.is_file() {
-        let is_video = path
-            .extension()
-            .and_then(|extension| extension.to_str())
-            .is_some_and(|extension| {
-                VIDEO_EXTENSIONS
-                    .iter()
-                    .any(|known| known.eq_ignore_ascii_case(extension))
-            });
+        let is_video = has_extension(path, &VIDEO_EXTENSIONS);
         return if is_video {
             PathKind::Video
         } else {
@@ -52,6 +56,15 @@ pub fn classify_path(path: &Path) -> PathKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn video_files_are_matched_by_extension_without_case() {
+        let extensions: &[&str] = &["mp4", "mkv"];
+        assert!(has_extension(Path::new("/x/clip.MP4"), extensions));
+        assert!(has_extension(Path::new("clip.mkv"), extensions));
+        assert!(!has_extension(Path::new("clip.mp4.txt"), extensions));
+        assert!(!has_extension(Path::new("mp4"), extensions));
+    }
 
     #[test]
     fn tells_takes_roots_and_videos_apart() {

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use egui_file::{FileDialog, State};
 
+use crate::source::has_extension;
+
 /// An empty answer from the desktop dialog sooner than this is taken as "it could not
 /// open", not as a cancel: nobody closes a file dialog that fast.
 const FASTEST_CANCEL: Duration = Duration::from_millis(300);
@@ -125,17 +127,6 @@ impl PickRequest {
         }
         dialog
     }
-}
-
-/// Whether `path`'s extension is one of `extensions` (compared without case).
-fn has_extension(path: &Path, extensions: &[&str]) -> bool {
-    path.extension()
-        .and_then(|extension| extension.to_str())
-        .is_some_and(|extension| {
-            extensions
-                .iter()
-                .any(|wanted| extension.eq_ignore_ascii_case(wanted))
-        })
 }
 
 /// The window's file and folder picker.
@@ -389,14 +380,5 @@ mod tests {
             Some(PathBuf::from("/a/b.mp4"))
         );
         assert_eq!(picker.take(PickPurpose::Video), None);
-    }
-
-    #[test]
-    fn video_files_are_matched_by_extension_without_case() {
-        let extensions: &[&str] = &["mp4", "mkv"];
-        assert!(has_extension(Path::new("/x/clip.MP4"), extensions));
-        assert!(has_extension(Path::new("clip.mkv"), extensions));
-        assert!(!has_extension(Path::new("clip.mp4.txt"), extensions));
-        assert!(!has_extension(Path::new("mp4"), extensions));
     }
 }
