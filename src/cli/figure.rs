@@ -68,7 +68,7 @@ pub fn run(
                 problem.severity.name()
             );
         }
-        let missing = missing_panels(&processed, &options);
+        let missing = missing_panels(&frame, &processed, &options);
         anyhow::ensure!(
             missing.is_empty(),
             "{take_name} frame {position}: no figure written, it would show {}",

@@ -9,6 +9,7 @@ use super::{DepthPanel, FigureOptions, Panel};
 use crate::chain::{PoseBackend, ProcessSettings, Processed};
 use crate::infer::{ModelKind, ModelSet, ModelStatus};
 use crate::mask::DepthUnit;
+use crate::source::Frame;
 
 /// Whether the figure's depth panel shows the pseudo-depth map.
 fn shows_pseudo_depth(options: &FigureOptions) -> bool {
@@ -71,13 +72,24 @@ pub fn unusable_models(
     reasons
 }
 
-/// What a figure drawn as `options` say from `processed` would show wrongly: a blank pseudo-depth
-/// panel, an unmasked frame in the "masked" panel, no prediction, then the frame's own
-/// errors. Empty when every panel shows what its name says.
-pub fn missing_panels(processed: &Processed, options: &FigureOptions) -> Vec<String> {
+/// What a figure drawn as `options` say from `frame`, `processed`, would show wrongly: a
+/// blank pseudo-depth or ground-truth depth panel, an unmasked frame in the "masked"
+/// panel, no prediction, then the frame's own errors. Empty when every panel shows what
+/// its name says.
+pub fn missing_panels(
+    frame: &Frame,
+    processed: &Processed,
+    options: &FigureOptions,
+) -> Vec<String> {
     let mut missing = Vec::new();
     if shows_pseudo_depth(options) && processed.pseudo_depth.is_none() {
         missing.push("a blank pseudo-depth panel".to_owned());
+    }
+    if options.layout.panels.contains(&Panel::PseudoDepth)
+        && options.display.depth == DepthPanel::GroundTruth
+        && frame.depth_mm.is_none()
+    {
+        missing.push("a blank ground-truth depth panel (the frame has no depth image)".to_owned());
     }
     if let Some(reason) = &processed.mask_skipped {
         missing.push(format!("the unmasked frame as the masked panel ({reason})"));
@@ -92,4 +104,60 @@ pub fn missing_panels(processed: &Processed, options: &FigureOptions) -> Vec<Str
         ));
     }
     missing
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::chain::FrameReport;
+    use crate::geometry::CameraIntrinsics;
+
+    /// A 4x4 frame (with or without a depth image) and what a chain made of it (no
+    /// hands found).
+    fn frame_and_result(depth: bool) -> (Frame, Processed) {
+        let frame = Frame {
+            position: 0,
+            number: 0,
+            rgb: Arc::new(image::RgbImage::new(4, 4)),
+            depth_mm: depth.then(|| Arc::new(image::ImageBuffer::new(4, 4))),
+            annotations: Default::default(),
+            intrinsics: CameraIntrinsics::H2O_CAM4_DEFAULT,
+            read_time: Duration::ZERO,
+        };
+        let processed = Processed {
+            pseudo_depth: Some(Arc::new(image::GrayImage::new(4, 4))),
+            masked: Arc::clone(&frame.rgb),
+            kept_fraction: 1.0,
+            mask_skipped: None,
+            joint_coverage: None,
+            pose: None,
+            action: None,
+            action_window: (0, 0),
+            timings: Vec::new(),
+            problems: FrameReport::default(),
+        };
+        (frame, processed)
+    }
+
+    #[test]
+    fn a_ground_truth_depth_panel_of_a_frame_without_depth_is_reported() {
+        let blank_depth_panel = |frame: &Frame, processed: &Processed, options: &FigureOptions| {
+            missing_panels(frame, processed, options)
+                .iter()
+                .any(|why| why.contains("blank ground-truth depth panel"))
+        };
+        let mut options = FigureOptions::default();
+        options.layout.panels = vec![Panel::PseudoDepth];
+        options.display.depth = DepthPanel::GroundTruth;
+        let (with_depth, processed) = frame_and_result(true);
+        assert!(!blank_depth_panel(&with_depth, &processed, &options));
+        let (without_depth, processed) = frame_and_result(false);
+        assert!(blank_depth_panel(&without_depth, &processed, &options));
+        // The pseudo-depth panel does not need the frame's depth image.
+        options.display.depth = DepthPanel::Pseudo;
+        assert!(!blank_depth_panel(&without_depth, &processed, &options));
+    }
 }

@@ -171,7 +171,7 @@ pub fn export_clip(
         for problem in &processed.problems {
             progress.problem(position, problem);
         }
-        let missing = missing_panels(&processed, &request.options);
+        let missing = missing_panels(&frame, &processed, &request.options);
         if !missing.is_empty() {
             return Err(ClipExportError::Incomplete {
                 source_name,
