@@ -4,11 +4,16 @@
 # of joints smoothed in the pipeline (identity tracking + One Euro). Prints the README's
 # table. Needs the release build's ONNX Runtime (./scripts/setup.sh) and python3.
 #
-# Usage: scripts/measure-smoothing.sh [WORK_DIR]   (default: a new temporary folder)
+# Usage: scripts/measure-smoothing.sh [WORK_DIR]   (new or empty; default: a new temporary folder)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 work="${1:-$(mktemp -d)}"
+# Pose files already there would be kept (poses resumes), so start from an empty folder.
+if [ -n "$(ls -A "$work" 2>/dev/null)" ]; then
+    echo "measure-smoothing: $work is not empty; give a new or empty folder" >&2
+    exit 1
+fi
 data="$work/noisy-sample"
 viewer=(cargo run --quiet --release --locked --)
 
