@@ -249,6 +249,77 @@ fn double_click_maximises_a_panel_and_escape_restores_the_grid() {
     assert_eq!(harness.state_mut().settings_mut().maximised_panel, None);
 }
 
+/// Drags with `button` from `from` by `delta` in a few pointer moves.
+fn drag(
+    harness: &mut Harness<'_, ViewerApp>,
+    button: egui::PointerButton,
+    from: egui::Pos2,
+    delta: egui::Vec2,
+) {
+    harness.hover_at(from);
+    harness.run_steps(2);
+    let press = |harness: &mut Harness<'_, ViewerApp>, pos, pressed| {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        harness.run_steps(1);
+    };
+    press(harness, from, true);
+    for step in 1..=4 {
+        harness.hover_at(from + delta * (step as f32 / 4.0));
+        harness.run_steps(1);
+    }
+    press(harness, from + delta, false);
+    harness.run_steps(2);
+}
+
+#[test]
+fn a_left_drag_orbits_the_3d_view_and_a_right_or_middle_drag_pans_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut harness, _) = viewer(dir.path(), 2);
+    let title = harness.get_by_label_contains("3D skeleton").rect();
+    let inside = title.center() + egui::vec2(0.0, 120.0);
+    let camera =
+        |harness: &mut Harness<'_, ViewerApp>| harness.state_mut().settings_mut().camera_3d;
+    let start = camera(&mut harness);
+
+    drag(
+        &mut harness,
+        egui::PointerButton::Primary,
+        inside,
+        egui::vec2(60.0, 0.0),
+    );
+    let orbited = camera(&mut harness);
+    assert!(orbited.yaw < start.yaw - 0.1, "{start:?} -> {orbited:?}");
+    assert_eq!(orbited.target, start.target, "a left drag does not pan");
+
+    drag(
+        &mut harness,
+        egui::PointerButton::Secondary,
+        inside,
+        egui::vec2(60.0, 0.0),
+    );
+    let panned = camera(&mut harness);
+    assert_eq!(panned.yaw, orbited.yaw, "a right drag does not orbit");
+    assert_ne!(panned.target, orbited.target, "a right drag pans");
+
+    drag(
+        &mut harness,
+        egui::PointerButton::Middle,
+        inside,
+        egui::vec2(0.0, 40.0),
+    );
+    let panned_again = camera(&mut harness);
+    assert_eq!(
+        panned_again.yaw, orbited.yaw,
+        "a middle drag does not orbit"
+    );
+    assert_ne!(panned_again.target, panned.target, "a middle drag pans");
+}
+
 /// The README's screenshot, `assets/screenshot.png`, is this test's snapshot of the viewer
 /// on the synthetic sample without models (ground truth only), so it stays current: when
 /// the window changes the test fails until `UPDATE_SNAPSHOTS=1 cargo test --test

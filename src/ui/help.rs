@@ -19,12 +19,16 @@ pub const KEYS: [(&str, &str); 8] = [
 ];
 
 /// Mouse actions: where, then what they do.
-pub const MOUSE: [(&str, &str); 7] = [
+pub const MOUSE: [(&str, &str); 8] = [
     (
         "timeline: click or drag",
         "seek; the bar names the action under the pointer",
     ),
-    ("3D view: drag", "orbit around the hands"),
+    ("3D view: left drag", "orbit around the hands"),
+    (
+        "3D view: right or middle drag",
+        "pan (up to 0.6 m from the hands)",
+    ),
     ("3D view: scroll", "zoom"),
     ("3D view: double-click", "reset the view"),
     (

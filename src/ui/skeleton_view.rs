@@ -1,6 +1,6 @@
 //! The 3D view: hands and object in camera space, seen by an orbiting virtual camera.
 
-use egui::{Color32, Painter, Pos2, Rect, Response, Sense, Stroke, Ui, pos2};
+use egui::{Color32, Painter, PointerButton, Pos2, Rect, Response, Sense, Stroke, Ui, pos2};
 use glam::{Mat4, Vec3};
 use serde::{Deserialize, Serialize};
 
@@ -67,12 +67,31 @@ impl OrbitCamera {
         projection * self.view()
     }
 
+    /// Farthest the target may be panned from its default place, metres: the hands (about
+    /// 0.3 to 0.7 m in front of the recording camera) stay near the view.
+    pub const MAX_PAN: f32 = 0.6;
+
     /// Applies a drag (orbit) and a scroll (zoom) in points.
     pub fn handle_input(&mut self, drag: egui::Vec2, scroll: f32) {
         self.yaw -= drag.x * 0.01;
         self.pitch = (self.pitch + drag.y * 0.01).clamp(-1.5, 1.5);
         self.distance =
             (self.distance * (-scroll * 0.002).exp()).clamp(Self::MIN_DISTANCE, Self::MAX_DISTANCE);
+    }
+
+    /// Moves the target across the view by a drag of `drag` points in a view `height`
+    /// points tall, so that the scene at the target's depth follows the pointer; the
+    /// target stays within [`Self::MAX_PAN`] of its default place.
+    pub fn pan(&mut self, drag: egui::Vec2, height: f32) {
+        let target = Vec3::from(self.target);
+        let forward = (target - self.eye()).normalize_or_zero();
+        // Screen right and screen up, in the recording camera's frame (y is down there).
+        let right = forward.cross(Vec3::NEG_Y).normalize_or_zero();
+        let up = right.cross(forward);
+        let metres_per_point = 2.0 * self.distance * (Self::FOV_Y / 2.0).tan() / height.max(1.0);
+        let moved = target - (right * drag.x - up * drag.y) * metres_per_point;
+        let home = Vec3::from(Self::default().target);
+        self.target = (home + (moved - home).clamp_length_max(Self::MAX_PAN)).to_array();
     }
 }
 
@@ -91,7 +110,8 @@ pub struct SkeletonScene<'a> {
     pub trails: &'a [TrailPath<Vec3>],
 }
 
-/// Shows the 3D view in `rect`; drag orbits, scroll zooms, double-click resets.
+/// Shows the 3D view in `rect`; a left drag orbits, a right or middle drag pans, scroll
+/// zooms, double-click resets.
 pub fn skeleton_view(
     ui: &mut Ui,
     rect: Rect,
@@ -99,8 +119,11 @@ pub fn skeleton_view(
     scene: SkeletonScene<'_>,
 ) -> Response {
     let response = ui.allocate_rect(rect, Sense::click_and_drag());
-    if response.dragged() {
+    if response.dragged_by(PointerButton::Primary) {
         camera.handle_input(response.drag_delta(), 0.0);
+    }
+    if response.dragged_by(PointerButton::Secondary) || response.dragged_by(PointerButton::Middle) {
+        camera.pan(response.drag_delta(), rect.height());
     }
     if response.hovered() {
         let scroll = ui.input(|input| input.smooth_scroll_delta.y);
@@ -284,6 +307,45 @@ mod tests {
             right.x / right.w > 0.0,
             "recording-frame +x must be screen right"
         );
+    }
+
+    /// Where `point` lands in a `width` x `height` view, as `skeleton_view` draws it.
+    fn screen(camera: &OrbitCamera, point: Vec3, width: f32, height: f32) -> egui::Vec2 {
+        let clip = camera.view_projection(width / height) * point.extend(1.0);
+        let ndc = clip.truncate() / clip.w;
+        egui::vec2(ndc.x * width / 2.0, -ndc.y * height / 2.0)
+    }
+
+    #[test]
+    fn a_pan_moves_the_scene_at_the_target_with_the_pointer() {
+        let (width, height) = (640.0, 360.0);
+        for (yaw, pitch) in [(0.0, 0.0), (0.5, 0.35), (-2.0, -1.2)] {
+            let mut camera = OrbitCamera {
+                yaw,
+                pitch,
+                ..OrbitCamera::default()
+            };
+            let point = Vec3::from(camera.target);
+            let before = screen(&camera, point, width, height);
+            let drag = egui::vec2(40.0, -25.0);
+            camera.pan(drag, height);
+            let after = screen(&camera, point, width, height);
+            let moved = after - before;
+            assert!(
+                (moved - drag).length() < 0.5,
+                "yaw {yaw}, pitch {pitch}: the point moved {moved:?} for a drag of {drag:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_pan_stays_near_the_hands() {
+        let mut camera = OrbitCamera::default();
+        camera.pan(egui::vec2(1e6, -3e5), 360.0);
+        let home = Vec3::from(OrbitCamera::default().target);
+        let offset = Vec3::from(camera.target).distance(home);
+        assert!(offset <= OrbitCamera::MAX_PAN + 1e-4, "{offset}");
+        assert!(offset > OrbitCamera::MAX_PAN - 1e-3, "{offset}");
     }
 
     #[test]
