@@ -185,6 +185,21 @@ fn hovering_an_image_reads_out_the_pixel() {
     assert!(harness.query_by_label_contains("pixel x ").is_none());
 }
 
+/// Presses (`pressed`) or releases `button` at `pos`, without running a frame.
+fn pointer_button(
+    harness: &mut Harness<'_, ViewerApp>,
+    pos: egui::Pos2,
+    button: egui::PointerButton,
+    pressed: bool,
+) {
+    harness.event(egui::Event::PointerButton {
+        pos,
+        button,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    });
+}
+
 /// Presses and releases the primary button at `pos` twice within one frame: a
 /// double-click.
 fn double_click(harness: &mut Harness<'_, ViewerApp>, pos: egui::Pos2) {
@@ -193,12 +208,7 @@ fn double_click(harness: &mut Harness<'_, ViewerApp>, pos: egui::Pos2) {
     harness.run_steps(30);
     for _ in 0..2 {
         for pressed in [true, false] {
-            harness.event(egui::Event::PointerButton {
-                pos,
-                button: egui::PointerButton::Primary,
-                pressed,
-                modifiers: egui::Modifiers::NONE,
-            });
+            pointer_button(harness, pos, egui::PointerButton::Primary, pressed);
         }
     }
     harness.run_steps(3);
@@ -258,22 +268,14 @@ fn drag(
 ) {
     harness.hover_at(from);
     harness.run_steps(2);
-    let press = |harness: &mut Harness<'_, ViewerApp>, pos, pressed| {
-        harness.event(egui::Event::PointerButton {
-            pos,
-            button,
-            pressed,
-            modifiers: egui::Modifiers::NONE,
-        });
-        harness.run_steps(1);
-    };
-    press(harness, from, true);
+    pointer_button(harness, from, button, true);
+    harness.run_steps(1);
     for step in 1..=4 {
         harness.hover_at(from + delta * (step as f32 / 4.0));
         harness.run_steps(1);
     }
-    press(harness, from + delta, false);
-    harness.run_steps(2);
+    pointer_button(harness, from + delta, button, false);
+    harness.run_steps(3);
 }
 
 #[test]

@@ -11,15 +11,14 @@ use crate::infer::{ModelKind, ModelSet, ModelStatus};
 use crate::mask::DepthUnit;
 use crate::source::Frame;
 
-/// Whether the figure's depth panel shows the pseudo-depth map.
-fn shows_pseudo_depth(options: &FigureOptions) -> bool {
-    options.layout.panels.contains(&Panel::PseudoDepth)
-        && options.display.depth == DepthPanel::Pseudo
+/// Whether the figure has a depth panel and it shows `map`.
+fn shows_depth_map(options: &FigureOptions, map: DepthPanel) -> bool {
+    options.layout.panels.contains(&Panel::PseudoDepth) && options.display.depth == map
 }
 
 /// Whether the figure's panels or its mask need the pseudo-depth map.
 fn needs_pseudo_depth(settings: &ProcessSettings, options: &FigureOptions) -> bool {
-    shows_pseudo_depth(options)
+    shows_depth_map(options, DepthPanel::Pseudo)
         || (settings.mask.range.is_some() && settings.mask.depth == DepthUnit::InverseDepth8)
 }
 
@@ -82,13 +81,10 @@ pub fn missing_panels(
     options: &FigureOptions,
 ) -> Vec<String> {
     let mut missing = Vec::new();
-    if shows_pseudo_depth(options) && processed.pseudo_depth.is_none() {
+    if shows_depth_map(options, DepthPanel::Pseudo) && processed.pseudo_depth.is_none() {
         missing.push("a blank pseudo-depth panel".to_owned());
     }
-    if options.layout.panels.contains(&Panel::PseudoDepth)
-        && options.display.depth == DepthPanel::GroundTruth
-        && frame.depth_mm.is_none()
-    {
+    if shows_depth_map(options, DepthPanel::GroundTruth) && frame.depth_mm.is_none() {
         missing.push("a blank ground-truth depth panel (the frame has no depth image)".to_owned());
     }
     if let Some(reason) = &processed.mask_skipped {
